@@ -1,0 +1,44 @@
+/**
+ * `elegans` command-line entry. Each subcommand lives in its own module under ./commands and
+ * exports `run(argv): Promise<number>` (the exit code). With `--json`, a command prints exactly
+ * one JSON object on stdout; progress and logs go to stderr.
+ */
+type CommandModule = { run(argv: string[]): Promise<number>; summary: string };
+
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  // registry: one line per command; keep sorted
+};
+
+export function registeredCommands(): string[] {
+  return Object.keys(COMMANDS).sort();
+}
+
+function usage(): string {
+  return ['usage: elegans <command> [options]', '', 'commands:', ...registeredCommands().map((c) => `  ${c}`)].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  // Two-word commands ("eval qa", "keys create") win over one-word ones.
+  const two = argv.slice(0, 2).join(' ');
+  const one = argv[0] ?? '';
+  const key = COMMANDS[two] ? two : COMMANDS[one] ? one : null;
+  if (!key) {
+    process.stderr.write(`${usage()}\n`);
+    return argv.length === 0 || one === '--help' || one === 'help' ? 0 : 2;
+  }
+  const rest = argv.slice(key.split(' ').length);
+  const mod = await COMMANDS[key]!();
+  return mod.run(rest);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`elegans: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
