@@ -14,7 +14,9 @@ export function registeredCommands(): string[] {
 }
 
 function usage(): string {
-  return ['usage: elegans <command> [options]', '', 'commands:', ...registeredCommands().map((c) => `  ${c}`)].join('\n');
+  return ['usage: elegans <command> [options]', '', 'commands:', ...registeredCommands().map((c) => `  ${c}`)].join(
+    '\n',
+  );
 }
 
 export async function main(argv: string[]): Promise<number> {

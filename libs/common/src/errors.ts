@@ -81,5 +81,11 @@ export class ElegansError extends Error {
 }
 
 export function isElegansError(err: unknown): err is ElegansError {
-  return err instanceof ElegansError || (typeof err === 'object' && err !== null && (err as { name?: string }).name === 'ElegansError' && typeof (err as { code?: unknown }).code === 'string');
+  return (
+    err instanceof ElegansError ||
+    (typeof err === 'object' &&
+      err !== null &&
+      (err as { name?: string }).name === 'ElegansError' &&
+      typeof (err as { code?: unknown }).code === 'string')
+  );
 }
