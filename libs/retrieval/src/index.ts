@@ -1,1 +1,10 @@
-export {};
+export * from './types';
+export * from './schema';
+export * from './fts-query';
+export * from './quantize';
+export * from './store';
+export * from './dense-index';
+export * from './fusion';
+export * from './metrics';
+export * from './retriever';
+export * from './beir';

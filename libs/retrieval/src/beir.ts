@@ -1,0 +1,181 @@
+import Database from 'better-sqlite3';
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { runMigrations } from '@elegans/storage';
+import { evaluateRuns, type Qrels, type RankingMetrics } from './metrics';
+import { Retriever, type RetrieverOptions } from './retriever';
+import { RETRIEVAL_MIGRATIONS } from './schema';
+import { RetrievalStore } from './store';
+import type { QueryEmbedder, SearchMode } from './types';
+
+export interface BeirDoc {
+  id: string;
+  title: string;
+  text: string;
+}
+
+export interface BeirCollection {
+  name: string;
+  corpus: BeirDoc[];
+  queries: Map<string, string>;
+  qrels: Qrels;
+}
+
+async function* jsonLines(path: string): AsyncGenerator<Record<string, unknown>> {
+  const rl = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of rl) {
+    n++;
+    if (!line.trim()) continue;
+    try {
+      yield JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      throw new Error(`${path}:${n}: not valid JSON`);
+    }
+  }
+}
+
+/** Loads a BEIR-layout folder: corpus.jsonl, queries.jsonl, qrels/test.tsv (header line). */
+export async function loadBeir(dir: string, split = 'test'): Promise<BeirCollection> {
+  const qrelsPath = join(dir, 'qrels', `${split}.tsv`);
+  for (const p of [join(dir, 'corpus.jsonl'), join(dir, 'queries.jsonl'), qrelsPath]) {
+    await access(p).catch(() => {
+      throw new Error(`not a BEIR folder: missing ${p}`);
+    });
+  }
+  const corpus: BeirDoc[] = [];
+  for await (const r of jsonLines(join(dir, 'corpus.jsonl'))) {
+    corpus.push({ id: String(r._id), title: String(r.title ?? ''), text: String(r.text ?? '') });
+  }
+  const qrels: Qrels = new Map();
+  const rl = createInterface({ input: createReadStream(qrelsPath, 'utf8'), crlfDelay: Infinity });
+  let first = true;
+  for await (const line of rl) {
+    const cols = line.split('\t');
+    if (first) {
+      first = false;
+      if (Number.isNaN(Number(cols[2]))) continue; // header line
+    }
+    if (cols.length < 3) continue;
+    const [qid, did, score] = cols as [string, string, string];
+    if (!qrels.has(qid)) qrels.set(qid, new Map());
+    qrels.get(qid)!.set(did, Number(score));
+  }
+  const queries = new Map<string, string>();
+  for await (const r of jsonLines(join(dir, 'queries.jsonl'))) {
+    const id = String(r._id);
+    if (qrels.has(id)) queries.set(id, String(r.text ?? ''));
+  }
+  const name = dir.replace(/\/+$/, '').split('/').pop() ?? dir;
+  return { name, corpus, queries, qrels };
+}
+
+/** Title + text, as BEIR forms a document (no duplicate when the text already starts with the title). */
+export function docText(d: BeirDoc): string {
+  const t = d.title.trim();
+  if (!t || d.text.startsWith(t)) return d.text;
+  return `${t}. ${d.text}`;
+}
+
+export interface BeirEvalOptions {
+  /** Embeds documents (one vector each) with the model behind `embedder`; null = BM25 only. */
+  embedDocuments?: ((texts: string[]) => Promise<Float32Array[]>) | null;
+  embedder?: QueryEmbedder | null;
+  retriever?: Partial<RetrieverOptions>;
+  progress?: (msg: string) => void;
+}
+
+export interface BeirEvalResult {
+  dataset: string;
+  documents: number;
+  queries: number;
+  modelVersion: string | null;
+  gain: 'linear';
+  bm25: RankingMetrics;
+  dense: RankingMetrics | null;
+  hybrid: RankingMetrics | null;
+  settings: Record<string, unknown>;
+  ms: { index: number; embedDocuments: number; search: Record<string, number> };
+}
+
+const TENANT = 'beir';
+
+/** Indexes the collection in an in-memory SQLite and scores each mode over the same queries. */
+export async function runBeirEval(col: BeirCollection, opts: BeirEvalOptions = {}): Promise<BeirEvalResult> {
+  const log = opts.progress ?? (() => undefined);
+  const db = new Database(':memory:');
+  runMigrations(db, [RETRIEVAL_MIGRATIONS]);
+  const store = new RetrievalStore(db);
+  const texts = col.corpus.map(docText);
+
+  let vectors: Float32Array[] | null = null;
+  const t0 = performance.now();
+  if (opts.embedDocuments && opts.embedder) {
+    log(`embedding ${texts.length} documents`);
+    vectors = await opts.embedDocuments(texts);
+  }
+  const tEmbed = performance.now() - t0;
+
+  const t1 = performance.now();
+  const ids = new Map<number, string>();
+  db.transaction(() => {
+    col.corpus.forEach((d, i) => {
+      const text = texts[i]!;
+      const { passageIds } = store.indexDocument({
+        tenantId: TENANT,
+        documentId: d.id,
+        passages: [
+          { index: 0, start: 0, end: text.length, pageStart: 1, pageEnd: 1, text, sentenceStart: 0, sentenceEnd: 0 },
+        ],
+        sentences: [],
+        vectors: vectors ? { modelVersion: opts.embedder!.modelVersion, passages: [vectors[i]!] } : undefined,
+      });
+      ids.set(passageIds[0]!, d.id);
+    });
+  })();
+  const tIndex = performance.now() - t1;
+  log(`indexed ${col.corpus.length} documents in ${Math.round(tIndex)} ms`);
+
+  const retriever = new Retriever(store, vectors ? opts.embedder! : null, opts.retriever);
+  const modes: SearchMode[] = vectors ? ['lexical', 'dense', 'hybrid'] : ['lexical'];
+  const results: Partial<Record<SearchMode, RankingMetrics>> = {};
+  const searchMs: Record<string, number> = {};
+  for (const mode of modes) {
+    const t = performance.now();
+    const runs = new Map<string, string[]>();
+    for (const [qid, q] of col.queries) {
+      const ranked = await retriever.rank(q, mode, 'passage', { tenantId: TENANT }, 100);
+      runs.set(
+        qid,
+        ranked.slice(0, 100).map((h) => ids.get(h.id)!),
+      );
+    }
+    searchMs[mode === 'lexical' ? 'bm25' : mode] = Math.round(performance.now() - t);
+    results[mode] = evaluateRuns(runs, col.qrels);
+    log(`${mode}: ${JSON.stringify(results[mode])}`);
+  }
+  db.close();
+  const o = retriever.options;
+  return {
+    dataset: col.name,
+    documents: col.corpus.length,
+    queries: col.queries.size,
+    modelVersion: vectors ? opts.embedder!.modelVersion : null,
+    gain: 'linear',
+    bm25: results.lexical!,
+    dense: results.dense ?? null,
+    hybrid: results.hybrid ?? null,
+    settings: {
+      bm25: { k1: 1.2, b: 0.75, tokenizer: 'porter unicode61 remove_diacritics 2' },
+      fusion: 'convex',
+      denseWeight: o.denseWeight,
+      candidates: o.candidates,
+      prfDocs: o.prfDocs,
+      prfWeight: o.prfWeight,
+      precision: o.precision,
+    },
+    ms: { index: Math.round(tIndex), embedDocuments: Math.round(tEmbed), search: searchMs },
+  };
+}

@@ -1,0 +1,262 @@
+import { DenseIndex, type VectorPrecision } from './dense-index';
+import { toFtsQuery } from './fts-query';
+import { convexFusion, mmr } from './fusion';
+import { normalize } from './quantize';
+import type { RetrievalStore } from './store';
+import type {
+  QueryEmbedder,
+  ScoredId,
+  SearchFilter,
+  SearchMode,
+  StoredPassage,
+  StoredSentence,
+  UnitKind,
+} from './types';
+
+export interface RetrieverOptions {
+  /** Dense weight of the convex fusion; tuned on Cranfield only (see README). */
+  denseWeight: number;
+  /** Candidates taken from each ranking before fusion. */
+  candidates: number;
+  /** Rocchio-style dense pseudo-relevance feedback: BM25 top-m vectors added to the query. */
+  prfDocs: number;
+  prfWeight: number;
+  precision: VectorPrecision;
+  maxK: number;
+  maxOffset: number;
+  maxQueryChars: number;
+}
+
+export const DEFAULT_RETRIEVER_OPTIONS: RetrieverOptions = {
+  denseWeight: 0.3,
+  candidates: 100,
+  prfDocs: 0,
+  prfWeight: 0,
+  precision: 'f32',
+  maxK: 100,
+  maxOffset: 1000,
+  maxQueryChars: 2000,
+};
+
+export interface SearchRequest extends SearchFilter {
+  query: string;
+  mode?: SearchMode;
+  unit?: UnitKind;
+  k?: number;
+  offset?: number;
+  /** MMR trade-off λ in (0, 1]; absent = no diversification. */
+  mmrLambda?: number;
+  /** Surrounding sentences to return on each side of a hit. */
+  neighbours?: number;
+}
+
+export interface SearchHit {
+  id: number;
+  unit: UnitKind;
+  documentId: string;
+  collection: string | null;
+  index: number;
+  start: number;
+  end: number;
+  pageStart: number;
+  pageEnd: number;
+  text: string;
+  /** FTS5 highlight with <mark>…</mark> when the hit matches query words, else the text's head. */
+  snippet: string;
+  score: number;
+  scores: { lexical: number | null; dense: number | null };
+  context?: { before: StoredSentence[]; after: StoredSentence[] };
+}
+
+export interface SearchResponse {
+  mode: SearchMode;
+  unit: UnitKind;
+  k: number;
+  offset: number;
+  /** Offset of the next page, or null when this page was the last the candidates allow. */
+  nextOffset: number | null;
+  modelVersion: string | null;
+  hits: SearchHit[];
+}
+
+export class RetrievalInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RetrievalInputError';
+  }
+}
+
+/** Ranked units for a query: BM25, dense or hybrid, within a tenant-scoped filter. */
+export class Retriever {
+  readonly options: RetrieverOptions;
+  private readonly dense = new Map<string, DenseIndex>();
+
+  constructor(
+    readonly store: RetrievalStore,
+    private embedder: QueryEmbedder | null,
+    options: Partial<RetrieverOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_RETRIEVER_OPTIONS, ...options };
+  }
+
+  get modelVersion(): string | null {
+    return this.embedder?.modelVersion ?? null;
+  }
+
+  /** Swaps the query model (after a model upgrade); vectors of the new version are used from now on. */
+  setEmbedder(embedder: QueryEmbedder | null): void {
+    this.embedder = embedder;
+    this.dense.clear();
+  }
+
+  denseIndex(kind: UnitKind): DenseIndex | null {
+    if (!this.embedder) return null;
+    const key = `${kind}:${this.embedder.modelVersion}`;
+    let idx = this.dense.get(key);
+    if (!idx) {
+      idx = new DenseIndex(this.store, kind, this.embedder.modelVersion, this.options.precision);
+      this.dense.set(key, idx);
+    }
+    idx.refresh();
+    return idx;
+  }
+
+  async search(req: SearchRequest): Promise<SearchResponse> {
+    const o = this.options;
+    if (!req.tenantId) throw new RetrievalInputError('tenantId is required');
+    if (typeof req.query !== 'string' || req.query.trim() === '') throw new RetrievalInputError('query is empty');
+    if (req.query.length > o.maxQueryChars) {
+      throw new RetrievalInputError(`query longer than ${o.maxQueryChars} characters`);
+    }
+    const k = req.k ?? 10;
+    const offset = req.offset ?? 0;
+    if (!Number.isInteger(k) || k < 1 || k > o.maxK) throw new RetrievalInputError(`k must be 1..${o.maxK}`);
+    if (!Number.isInteger(offset) || offset < 0 || offset > o.maxOffset) {
+      throw new RetrievalInputError(`offset must be 0..${o.maxOffset}`);
+    }
+    const mode: SearchMode = req.mode ?? (this.embedder ? 'hybrid' : 'lexical');
+    if (mode !== 'lexical' && !this.embedder) {
+      throw new RetrievalInputError(`mode ${mode} needs the model, which is not loaded`);
+    }
+    const unit: UnitKind = req.unit ?? 'passage';
+    const filter: SearchFilter = { tenantId: req.tenantId, collection: req.collection, documentIds: req.documentIds };
+    const want = offset + k;
+    const ranked = await this.rank(req.query, mode, unit, filter, want);
+    let page = ranked;
+    if (req.mmrLambda !== undefined && mode !== 'lexical') {
+      const idx = this.denseIndex(unit)!;
+      page = mmr(ranked, (id) => idx.vector(id), req.mmrLambda, want);
+    }
+    page = page.slice(offset, offset + k);
+    const hits = this.materialize(req.query, unit, page, req.neighbours ?? 0);
+    return {
+      mode,
+      unit,
+      k,
+      offset,
+      nextOffset: ranked.length > offset + k ? offset + k : null,
+      modelVersion: mode === 'lexical' ? null : this.modelVersion,
+      hits,
+    };
+  }
+
+  /** Ranking only (ids and scores): what the eval and the benchmark time. */
+  async rank(
+    query: string,
+    mode: SearchMode,
+    unit: UnitKind,
+    filter: SearchFilter,
+    want: number,
+  ): Promise<(ScoredId & { lexical: number | null; dense: number | null })[]> {
+    const o = this.options;
+    const fts = toFtsQuery(query);
+    const n = Math.max(want, o.candidates);
+    if (mode === 'lexical') {
+      if (!fts) return [];
+      return this.store.lexical(unit, fts, filter, want).map((h) => ({ ...h, lexical: h.score, dense: null }));
+    }
+    const q = await this.embedder!.embedQuery(query);
+    const idx = this.denseIndex(unit)!;
+    if (mode === 'dense') {
+      return idx.search(q, filter, want).map((h) => ({ ...h, lexical: null, dense: h.score }));
+    }
+    const lex = fts ? this.store.lexical(unit, fts, filter, n) : [];
+    const qv = this.feedback(q, lex, idx);
+    const dense = idx.search(qv, filter, n);
+    return convexFusion(lex, dense, (ids) => idx.scores(qv, ids), { denseWeight: o.denseWeight }).slice(0, n);
+  }
+
+  /** q' = normalise(q + β · mean of the top-m BM25 hits' vectors) (Rocchio in vector space). */
+  private feedback(q: Float32Array, lex: ScoredId[], idx: DenseIndex): Float32Array {
+    const { prfDocs, prfWeight } = this.options;
+    if (prfDocs <= 0 || prfWeight <= 0 || lex.length === 0) return q;
+    const out = Float32Array.from(q);
+    let m = 0;
+    for (const h of lex.slice(0, prfDocs)) {
+      const v = idx.vector(h.id);
+      if (!v) continue;
+      for (let j = 0; j < out.length; j++) out[j]! += (prfWeight * v[j]!) / prfDocs;
+      m++;
+    }
+    return m > 0 ? normalize(out) : q;
+  }
+
+  private materialize(
+    query: string,
+    unit: UnitKind,
+    page: (ScoredId & { lexical?: number | null; dense?: number | null })[],
+    neighbours: number,
+  ): SearchHit[] {
+    const ids = page.map((h) => h.id);
+    const fts = toFtsQuery(query);
+    const snippets = fts ? this.store.snippets(unit, fts, ids) : new Map<number, string>();
+    const head = (t: string) => (t.length > 240 ? `${t.slice(0, 240)}…` : t);
+    if (unit === 'passage') {
+      const rows = this.store.passages(ids);
+      return page.flatMap((h) => {
+        const p = rows.get(h.id);
+        if (!p) return [];
+        return [this.hit(p, h, snippets.get(h.id) ?? head(p.text), neighbours)];
+      });
+    }
+    const rows = this.store.sentences(ids);
+    return page.flatMap((h) => {
+      const s = rows.get(h.id);
+      if (!s) return [];
+      return [this.hit(s, h, snippets.get(h.id) ?? head(s.text), neighbours)];
+    });
+  }
+
+  private hit(
+    u: StoredPassage | StoredSentence,
+    h: ScoredId & { lexical?: number | null; dense?: number | null },
+    snippet: string,
+    neighbours: number,
+  ): SearchHit {
+    const isPassage = 'pageStart' in u;
+    const from = isPassage ? u.sentenceStart : u.index;
+    const to = isPassage ? u.sentenceEnd : u.index + 1;
+    const hit: SearchHit = {
+      id: u.id,
+      unit: isPassage ? 'passage' : 'sentence',
+      documentId: u.documentId,
+      collection: u.collection,
+      index: u.index,
+      start: u.start,
+      end: u.end,
+      pageStart: isPassage ? u.pageStart : u.page,
+      pageEnd: isPassage ? u.pageEnd : u.page,
+      text: u.text,
+      snippet,
+      score: h.score,
+      scores: { lexical: h.lexical ?? null, dense: h.dense ?? null },
+    };
+    if (neighbours > 0) {
+      hit.context = {
+        before: this.store.sentenceRange(u.documentId, Math.max(0, from - neighbours), from),
+        after: this.store.sentenceRange(u.documentId, to, to + neighbours),
+      };
+    }
+    return hit;
+  }
+}

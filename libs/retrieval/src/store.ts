@@ -1,0 +1,335 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { quantizeInt8 } from './quantize';
+import type { IndexDocumentInput, ScoredId, SearchFilter, StoredPassage, StoredSentence, UnitKind } from './types';
+
+const TABLE: Record<UnitKind, { units: string; fts: string }> = {
+  passage: { units: 'rt_passages', fts: 'rt_passages_fts' },
+  sentence: { units: 'rt_sentences', fts: 'rt_sentences_fts' },
+};
+
+/** SQLite caps bound parameters; document-id filters longer than this are refused upstream. */
+export const MAX_DOCUMENT_FILTER = 500;
+
+interface PassageRow {
+  id: number;
+  tenant_id: string;
+  collection: string | null;
+  document_id: string;
+  idx: number;
+  start: number;
+  end: number;
+  page_start: number;
+  page_end: number;
+  sentence_start: number;
+  sentence_end: number;
+  text: string;
+}
+
+interface SentenceRow {
+  id: number;
+  tenant_id: string;
+  collection: string | null;
+  document_id: string;
+  idx: number;
+  start: number;
+  end: number;
+  page: number;
+  section: number;
+  text: string;
+}
+
+function toPassage(r: PassageRow): StoredPassage {
+  return {
+    id: r.id,
+    tenantId: r.tenant_id,
+    collection: r.collection,
+    documentId: r.document_id,
+    index: r.idx,
+    start: r.start,
+    end: r.end,
+    pageStart: r.page_start,
+    pageEnd: r.page_end,
+    sentenceStart: r.sentence_start,
+    sentenceEnd: r.sentence_end,
+    text: r.text,
+  };
+}
+
+function toSentence(r: SentenceRow): StoredSentence {
+  return {
+    id: r.id,
+    tenantId: r.tenant_id,
+    collection: r.collection,
+    documentId: r.document_id,
+    index: r.idx,
+    start: r.start,
+    end: r.end,
+    page: r.page,
+    section: r.section,
+    text: r.text,
+  };
+}
+
+/** `AND …` clauses and their parameters for a filter over a units table aliased `u`. */
+export function filterSql(filter: SearchFilter): { sql: string; params: unknown[] } {
+  if (!filter.tenantId) throw new Error('retrieval: tenantId is required');
+  let sql = ' AND u.tenant_id = ?';
+  const params: unknown[] = [filter.tenantId];
+  if (filter.collection !== undefined && filter.collection !== null) {
+    sql += ' AND u.collection = ?';
+    params.push(filter.collection);
+  }
+  if (filter.documentIds) {
+    if (filter.documentIds.length > MAX_DOCUMENT_FILTER) {
+      throw new Error(`retrieval: at most ${MAX_DOCUMENT_FILTER} document ids per filter`);
+    }
+    // An empty list means "no document": match nothing rather than everything.
+    sql += filter.documentIds.length
+      ? ` AND u.document_id IN (${filter.documentIds.map(() => '?').join(',')})`
+      : ' AND 0';
+    params.push(...filter.documentIds);
+  }
+  return { sql, params };
+}
+
+/**
+ * All SQLite side effects of retrieval: writing units and vectors, BM25 search through FTS5,
+ * reading units back (for results, neighbour expansion and reindexing).
+ */
+export class RetrievalStore {
+  private readonly stmt: {
+    insPassage: Statement;
+    insSentence: Statement;
+    insVector: Statement;
+    bump: Statement;
+    gen: Statement;
+  };
+
+  constructor(readonly db: Database) {
+    this.stmt = {
+      insPassage: db.prepare(
+        `INSERT INTO rt_passages (tenant_id, collection, document_id, idx, start, end, page_start, page_end,
+           sentence_start, sentence_end, text) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+      ),
+      insSentence: db.prepare(
+        `INSERT INTO rt_sentences (tenant_id, collection, document_id, idx, start, end, page, section, text)
+         VALUES (?,?,?,?,?,?,?,?,?)`,
+      ),
+      insVector: db.prepare(
+        `INSERT OR REPLACE INTO rt_vectors (kind, unit_id, tenant_id, model_version, dim, f32, i8, i8_scale)
+         VALUES (?,?,?,?,?,?,?,?)`,
+      ),
+      bump: db.prepare('UPDATE rt_state SET value = value + 1 WHERE key = ?'),
+      gen: db.prepare("SELECT key, value FROM rt_state WHERE key IN ('insert_gen','delete_gen')"),
+    };
+  }
+
+  /** Write generations: a change tells in-memory vector indexes to reload. */
+  generations(): { insert: number; delete: number } {
+    const rows = this.stmt.gen.all() as { key: string; value: number }[];
+    const get = (k: string) => rows.find((r) => r.key === k)?.value ?? 0;
+    return { insert: get('insert_gen'), delete: get('delete_gen') };
+  }
+
+  /**
+   * Indexes one document's passages and sentences (and vectors when given), replacing whatever
+   * was indexed for that document before. One transaction: readers see all of it or none.
+   */
+  indexDocument(input: IndexDocumentInput): { passageIds: number[]; sentenceIds: number[] } {
+    if (!input.tenantId) throw new Error('retrieval: tenantId is required');
+    const v = input.vectors;
+    if (v?.passages && v.passages.length !== input.passages.length) {
+      throw new Error('retrieval: one passage vector per passage');
+    }
+    if (v?.sentences && v.sentences.length !== input.sentences.length) {
+      throw new Error('retrieval: one sentence vector per sentence');
+    }
+    const collection = input.collection ?? null;
+    return this.db.transaction(() => {
+      this.removeDocument(input.documentId);
+      const passageIds = input.passages.map((p) =>
+        Number(
+          this.stmt.insPassage.run(
+            input.tenantId,
+            collection,
+            input.documentId,
+            p.index,
+            p.start,
+            p.end,
+            p.pageStart,
+            p.pageEnd,
+            p.sentenceStart,
+            p.sentenceEnd,
+            p.text,
+          ).lastInsertRowid,
+        ),
+      );
+      const sentenceIds = input.sentences.map((s) =>
+        Number(
+          this.stmt.insSentence.run(
+            input.tenantId,
+            collection,
+            input.documentId,
+            s.index,
+            s.start,
+            s.end,
+            s.page,
+            s.section ?? -1,
+            s.text,
+          ).lastInsertRowid,
+        ),
+      );
+      if (v?.passages) this.insertVectors('passage', input.tenantId, passageIds, v.passages, v.modelVersion);
+      if (v?.sentences) this.insertVectors('sentence', input.tenantId, sentenceIds, v.sentences, v.modelVersion);
+      this.stmt.bump.run('insert_gen');
+      return { passageIds, sentenceIds };
+    })();
+  }
+
+  private insertVectors(kind: UnitKind, tenantId: string, ids: number[], vecs: Float32Array[], version: string) {
+    for (let i = 0; i < ids.length; i++) {
+      const f = vecs[i]!;
+      const q = quantizeInt8(f);
+      this.stmt.insVector.run(
+        kind,
+        ids[i],
+        tenantId,
+        version,
+        f.length,
+        Buffer.from(f.buffer, f.byteOffset, f.byteLength),
+        Buffer.from(q.data.buffer, q.data.byteOffset, q.data.byteLength),
+        q.scale,
+      );
+    }
+  }
+
+  /**
+   * Replaces one document's vectors of one kind with those of a new model version (reindex).
+   * Vectors are in unit-index order. Older versions of that document's vectors are removed.
+   */
+  replaceVectors(documentId: string, kind: UnitKind, modelVersion: string, vectors: Float32Array[]): number {
+    const { units } = TABLE[kind];
+    const rows = this.db
+      .prepare(`SELECT id, tenant_id FROM ${units} WHERE document_id = ? ORDER BY idx`)
+      .all(documentId) as { id: number; tenant_id: string }[];
+    if (rows.length !== vectors.length) {
+      throw new Error(`retrieval: ${documentId} has ${rows.length} ${kind}s but ${vectors.length} vectors`);
+    }
+    this.db.transaction(() => {
+      this.db
+        .prepare(`DELETE FROM rt_vectors WHERE kind = ? AND unit_id IN (SELECT id FROM ${units} WHERE document_id = ?)`)
+        .run(kind, documentId);
+      for (let i = 0; i < rows.length; i++) {
+        this.insertVectors(kind, rows[i]!.tenant_id, [rows[i]!.id], [vectors[i]!], modelVersion);
+      }
+      this.stmt.bump.run('delete_gen');
+    })();
+    return rows.length;
+  }
+
+  /** Removes every passage, sentence and vector of a document. Returns the passages removed. */
+  deleteDocument(documentId: string): number {
+    return this.db.transaction(() => this.removeDocument(documentId))();
+  }
+
+  private removeDocument(documentId: string): number {
+    // The delete triggers keep FTS and rt_vectors in step.
+    const n = this.db.prepare('DELETE FROM rt_passages WHERE document_id = ?').run(documentId).changes;
+    const m = this.db.prepare('DELETE FROM rt_sentences WHERE document_id = ?').run(documentId).changes;
+    if (n + m > 0) this.stmt.bump.run('delete_gen');
+    return n;
+  }
+
+  /** BM25 over one unit kind, best first. Score = -bm25() so that higher is better. */
+  lexical(kind: UnitKind, ftsQuery: string, filter: SearchFilter, limit: number): ScoredId[] {
+    const { units, fts } = TABLE[kind];
+    const f = filterSql(filter);
+    const sql = `SELECT u.id AS id, -bm25(${fts}) AS score FROM ${fts} JOIN ${units} u ON u.id = ${fts}.rowid
+      WHERE ${fts} MATCH ?${f.sql} ORDER BY score DESC, u.id LIMIT ?`;
+    return this.db.prepare(sql).all(ftsQuery, ...f.params, limit) as ScoredId[];
+  }
+
+  /** FTS5 highlighted snippets for the given units that match the query (others are absent). */
+  snippets(kind: UnitKind, ftsQuery: string, ids: number[], tokens = 32): Map<number, string> {
+    const out = new Map<number, string>();
+    if (ids.length === 0) return out;
+    const { fts } = TABLE[kind];
+    const rows = this.db
+      .prepare(
+        `SELECT rowid AS id, snippet(${fts}, 0, '<mark>', '</mark>', '…', ?) AS s FROM ${fts}
+         WHERE ${fts} MATCH ? AND rowid IN (${ids.map(() => '?').join(',')})`,
+      )
+      .all(tokens, ftsQuery, ...ids) as { id: number; s: string }[];
+    for (const r of rows) out.set(r.id, r.s);
+    return out;
+  }
+
+  passages(ids: number[]): Map<number, StoredPassage> {
+    const out = new Map<number, StoredPassage>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const rows = this.db
+        .prepare(`SELECT * FROM rt_passages WHERE id IN (${chunk.map(() => '?').join(',')})`)
+        .all(...chunk) as PassageRow[];
+      for (const r of rows) out.set(r.id, toPassage(r));
+    }
+    return out;
+  }
+
+  sentences(ids: number[]): Map<number, StoredSentence> {
+    const out = new Map<number, StoredSentence>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const rows = this.db
+        .prepare(`SELECT * FROM rt_sentences WHERE id IN (${chunk.map(() => '?').join(',')})`)
+        .all(...chunk) as SentenceRow[];
+      for (const r of rows) out.set(r.id, toSentence(r));
+    }
+    return out;
+  }
+
+  /** Sentences `[from, to)` of a document, in order (neighbour expansion). */
+  sentenceRange(documentId: string, from: number, to: number): StoredSentence[] {
+    const rows = this.db
+      .prepare('SELECT * FROM rt_sentences WHERE document_id = ? AND idx >= ? AND idx < ? ORDER BY idx')
+      .all(documentId, from, to) as SentenceRow[];
+    return rows.map(toSentence);
+  }
+
+  /** Every unit of a document, in order: what reindexing feeds back to the model. */
+  documentUnits(documentId: string): { passages: StoredPassage[]; sentences: StoredSentence[] } {
+    const p = this.db
+      .prepare('SELECT * FROM rt_passages WHERE document_id = ? ORDER BY idx')
+      .all(documentId) as PassageRow[];
+    const s = this.db
+      .prepare('SELECT * FROM rt_sentences WHERE document_id = ? ORDER BY idx')
+      .all(documentId) as SentenceRow[];
+    return { passages: p.map(toPassage), sentences: s.map(toSentence) };
+  }
+
+  /** Documents, optionally only those with a unit lacking a vector of `modelVersion`. */
+  documents(opts: { tenantId?: string; staleFor?: string } = {}): { tenantId: string; documentId: string }[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (opts.tenantId) {
+      where.push('u.tenant_id = ?');
+      params.push(opts.tenantId);
+    }
+    if (opts.staleFor) {
+      where.push(`NOT EXISTS (SELECT 1 FROM rt_vectors v WHERE v.kind = 'passage' AND v.unit_id = u.id
+        AND v.model_version = ?)`);
+      params.push(opts.staleFor);
+    }
+    const sql = `SELECT DISTINCT u.tenant_id AS tenantId, u.document_id AS documentId FROM rt_passages u
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY u.tenant_id, u.document_id`;
+    return this.db.prepare(sql).all(...params) as { tenantId: string; documentId: string }[];
+  }
+
+  /** Vector counts per model version for one kind. */
+  vectorVersions(kind: UnitKind = 'passage'): Record<string, number> {
+    const rows = this.db
+      .prepare('SELECT model_version AS v, count(*) AS n FROM rt_vectors WHERE kind = ? GROUP BY model_version')
+      .all(kind) as { v: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.v, r.n]));
+  }
+}
