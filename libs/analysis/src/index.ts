@@ -1,1 +1,16 @@
-export {};
+export * from './vectors';
+export * from './embedder';
+export * from './rouge';
+export * from './text/porter';
+export * from './text/tokenize';
+export * from './text/bm25';
+export * from './text/tfidf';
+export * from './summary/summarize';
+export * from './summary/baselines';
+export * from './answer/features';
+export * from './answer/fit';
+export * from './answer/weights';
+export * from './answer/answer';
+export * from './eval/segment';
+export * from './eval/summeval';
+export * from './eval/squad';

@@ -1,0 +1,258 @@
+import { Bm25Index } from '../text/bm25';
+import type { Vector } from '../vectors';
+import {
+  CANDIDATE_FEATURES,
+  candidateFeatures,
+  hasAnswerType,
+  questionTerms,
+  weightedCoverage,
+  type CandidateFeatures,
+  type CandidateText,
+  type QuestionTerms,
+} from './features';
+import { dotw, predictLogistic } from './fit';
+import { ANSWER_MODEL, type AnswerModel } from './weights';
+import { stems } from '../text/tokenize';
+
+/**
+ * Extractive question answering over candidate sentences (those of retrieved passages, or of a given
+ * paragraph): rank by a linear model over lexical and liquid evidence (answer/features.ts), then decide
+ * whether to answer at all with a logistic confidence over question-level evidence, abstaining below a
+ * threshold calibrated on SQuAD 2.0's unanswerable questions (see weights.ts for provenance).
+ */
+export interface Citation {
+  documentId?: string;
+  page: number;
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface AnswerSentence {
+  text: string;
+  start: number;
+  end: number;
+  page: number;
+  documentId?: string;
+  /** Sentences of the same passage are neighbours; the id is the caller's (e.g. passage rowid). */
+  passage?: number | string;
+  vector?: Vector | null;
+}
+
+export interface SupportingPassage {
+  documentId?: string;
+  passage: number | string;
+  page: number;
+  start: number;
+  end: number;
+  text: string;
+  score?: number;
+}
+
+export interface AnswerInput {
+  question: string;
+  queryVector?: Vector | null;
+  sentences: readonly AnswerSentence[];
+  passages?: readonly SupportingPassage[];
+}
+
+export interface RankedSentence {
+  index: number;
+  score: number;
+  features: CandidateFeatures;
+}
+
+export const CONFIDENCE_FEATURES = [
+  'top',
+  'margin',
+  'topCoverage',
+  'topContext',
+  'allCoverage',
+  'maxMissing',
+  'topCos',
+  'topTypeMatch',
+  'typed',
+] as const;
+export type ConfidenceFeatures = Record<(typeof CONFIDENCE_FEATURES)[number], number>;
+
+export interface AnswerResult {
+  question: string;
+  /** The answering sentence, or null when abstaining. */
+  answer: string | null;
+  /** Why the answer is null. */
+  reason: string | null;
+  confidence: number;
+  /** The best sentence even when abstaining (callers may show it as "closest evidence"). */
+  best: (Citation & { score: number }) | null;
+  /** The answering span inside the best sentence, absolute offsets, when one stands out. */
+  highlight: Citation | null;
+  citations: Citation[];
+  supportingPassages: SupportingPassage[];
+  ranked: RankedSentence[];
+  confidenceFeatures: ConfidenceFeatures | null;
+}
+
+export function featureRow(f: CandidateFeatures): number[] {
+  return CANDIDATE_FEATURES.map((k) => f[k]);
+}
+
+export function confidenceRow(g: ConfidenceFeatures): number[] {
+  return CONFIDENCE_FEATURES.map((k) => g[k]);
+}
+
+export interface PreparedCandidates {
+  texts: CandidateText[];
+  index: Bm25Index;
+  neighbours: number[][];
+}
+
+/** Stems, BM25 statistics and neighbour lists for a candidate set (reusable across questions). */
+export function prepareCandidates(sentences: readonly AnswerSentence[], background?: Bm25Index): PreparedCandidates {
+  const texts = sentences.map((s) => ({ text: s.text, stems: stems(s.text), vector: s.vector ?? null }));
+  const index = background ?? new Bm25Index(texts.map((t) => t.stems));
+  const neighbours = sentences.map((s, i) => {
+    const out: number[] = [];
+    if (s.passage === undefined) return out;
+    if (i > 0 && sentences[i - 1]!.passage === s.passage) out.push(i - 1);
+    if (i + 1 < sentences.length && sentences[i + 1]!.passage === s.passage) out.push(i + 1);
+    return out;
+  });
+  return { texts, index, neighbours };
+}
+
+/**
+ * Rank `candidates` (indices into the prepared set; all by default). `indexIds` maps a candidate to its
+ * row in `prep.index` when that index is a background corpus rather than the candidates themselves.
+ */
+export function rankCandidates(
+  q: QuestionTerms,
+  queryVector: Vector | null | undefined,
+  prep: PreparedCandidates,
+  candidates?: readonly number[],
+  indexIds?: (i: number) => number,
+  model: AnswerModel = ANSWER_MODEL,
+): RankedSentence[] {
+  const ids = candidates ?? prep.texts.map((_, i) => i);
+  const ranked = ids.map((i) => {
+    const features = candidateFeatures(
+      q,
+      queryVector,
+      prep.texts[i]!,
+      prep.neighbours[i]!.map((j) => prep.texts[j]!),
+      prep.index,
+      indexIds ? indexIds(i) : i,
+    );
+    return { index: i, score: dotw(model.ranker, featureRow(features)), features };
+  });
+  return ranked.sort((a, b) => b.score - a.score || a.index - b.index);
+}
+
+export function confidenceFeatures(
+  q: QuestionTerms,
+  ranked: readonly RankedSentence[],
+  prep: PreparedCandidates,
+): ConfidenceFeatures | null {
+  const top = ranked[0];
+  if (!top) return null;
+  const idf = (t: string) => prep.index.idf(t);
+  const all = new Set<string>();
+  for (const r of ranked) for (const t of prep.texts[r.index]!.stems) all.add(t);
+  let maxIdf = 0;
+  let maxMissing = 0;
+  for (const t of q.content) {
+    const w = idf(t);
+    maxIdf = Math.max(maxIdf, w);
+    if (!all.has(t)) maxMissing = Math.max(maxMissing, w);
+  }
+  return {
+    top: top.score,
+    margin: ranked.length > 1 ? top.score - ranked[1]!.score : 1,
+    topCoverage: top.features.coverage,
+    topContext: top.features.context,
+    allCoverage: weightedCoverage(q.content, all, idf),
+    maxMissing: maxIdf > 0 ? maxMissing / maxIdf : 0,
+    topCos: top.features.cos,
+    topTypeMatch: top.features.typeMatch,
+    typed: q.type ? 1 : 0,
+  };
+}
+
+export function confidenceOf(g: ConfidenceFeatures | null, model: AnswerModel = ANSWER_MODEL): number {
+  return g ? predictLogistic(model.confidence, confidenceRow(g)) : 0;
+}
+
+/**
+ * The span the question asks for, inside the answering sentence: the first number/date/name that the
+ * question does not already mention, matching its answer type. Null when nothing stands out.
+ */
+export function highlightSpan(q: QuestionTerms, sentence: string): { start: number; end: number } | null {
+  if (!q.type || !hasAnswerType(q.type, sentence, q.words)) return null;
+  const patterns: RegExp[] =
+    q.type === 'number'
+      ? [/\b\d[\d,.]*(\s*(%|percent|million|billion|thousand|hundred))?/g]
+      : q.type === 'date'
+        ? [
+            /\b(\d{1,2}\s+)?(January|February|March|April|May|June|July|August|September|October|November|December)(\s+\d{1,2})?(,?\s+\d{4})?/g,
+            /\b(1\d{3}|20\d{2})s?\b/g,
+            /\b\d{1,2}(st|nd|rd|th)(\s+and\s+\d{1,2}(st|nd|rd|th))?\s+centur(y|ies)/gi,
+          ]
+        : [/(?<=\s)\p{Lu}[\p{L}'-]+(\s+(of|de|the|von|van)?\s*\p{Lu}[\p{L}'-]+)*/gu];
+  for (const re of patterns) {
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(sentence))) {
+      const text = m[0].trim();
+      if (text && !q.words.has(text.toLowerCase())) return { start: m.index, end: m.index + m[0].length };
+    }
+  }
+  return null;
+}
+
+export function answerQuestion(input: AnswerInput, model: AnswerModel = ANSWER_MODEL): AnswerResult {
+  const q = questionTerms(input.question);
+  const prep = prepareCandidates(input.sentences);
+  const ranked = rankCandidates(q, input.queryVector, prep, undefined, undefined, model);
+  const g = confidenceFeatures(q, ranked, prep);
+  const confidence = confidenceOf(g, model);
+  const supportingPassages = input.passages ? [...input.passages] : [];
+  if (!ranked[0] || q.content.length === 0) {
+    return {
+      question: input.question,
+      answer: null,
+      reason: ranked[0] ? 'the question has no content words' : 'no candidate passages',
+      confidence: 0,
+      best: null,
+      highlight: null,
+      citations: [],
+      supportingPassages,
+      ranked,
+      confidenceFeatures: g,
+    };
+  }
+  const s = input.sentences[ranked[0].index]!;
+  const cite = (x: AnswerSentence): Citation => ({
+    ...(x.documentId !== undefined ? { documentId: x.documentId } : {}),
+    page: x.page,
+    start: x.start,
+    end: x.end,
+    text: x.text,
+  });
+  const span = highlightSpan(q, s.text);
+  const highlight = span
+    ? { ...cite(s), start: s.start + span.start, end: s.start + span.end, text: s.text.slice(span.start, span.end) }
+    : null;
+  const abstain = confidence < model.threshold;
+  return {
+    question: input.question,
+    answer: abstain ? null : s.text,
+    reason: abstain
+      ? `evidence too weak: confidence ${confidence.toFixed(2)} is below the threshold ${model.threshold.toFixed(2)}`
+      : null,
+    confidence,
+    best: { ...cite(s), score: ranked[0].score },
+    highlight: abstain ? null : highlight,
+    citations: abstain ? [] : [cite(s)],
+    supportingPassages,
+    ranked,
+    confidenceFeatures: g,
+  };
+}

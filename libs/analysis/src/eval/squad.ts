@@ -1,0 +1,392 @@
+import {
+  confidenceFeatures,
+  confidenceOf,
+  featureRow,
+  confidenceRow,
+  prepareCandidates,
+  rankCandidates,
+  type AnswerSentence,
+  type PreparedCandidates,
+} from '../answer/answer';
+import { questionTerms, type QuestionTerms } from '../answer/features';
+import { auroc } from '../answer/fit';
+import { ANSWER_MODEL, type AnswerModel } from '../answer/weights';
+import type { Embedder } from '../embedder';
+import { Bm25Index } from '../text/bm25';
+import { cosine, type Vector } from '../vectors';
+import { groupPassages, splitSentences } from './segment';
+
+/** SQuAD v1/v2: `title` and `is_impossible` optional; a context may be a whole paper. */
+interface SquadFile {
+  data: {
+    title?: string;
+    paragraphs: {
+      context: string;
+      qas: {
+        id?: string;
+        question: string;
+        answers?: { text: string; answer_start: number }[];
+        is_impossible?: boolean;
+      }[];
+    }[];
+  }[];
+}
+
+export interface SquadQuestion {
+  id: string;
+  article: number;
+  paragraph: number;
+  question: string;
+  answers: { text: string; start: number }[];
+  impossible: boolean;
+  terms: QuestionTerms;
+  vector: Vector | null;
+}
+
+export interface SquadCorpus {
+  /** All sentences of the file, paragraph by paragraph (passage = global passage id). */
+  sentences: AnswerSentence[];
+  sentenceParagraph: number[];
+  /** Global passages: sentence ranges and their paragraph. */
+  passages: { paragraph: number; sentenceStart: number; sentenceEnd: number; vector: Vector | null }[];
+  paragraphSentences: [number, number][];
+  paragraphText: string[];
+  questions: SquadQuestion[];
+  prep: PreparedCandidates;
+  passageIndex: Bm25Index;
+  model: string | null;
+}
+
+export function parseSquad(json: unknown): SquadFile {
+  const f = json as SquadFile;
+  if (!f || !Array.isArray(f.data)) throw new Error('not a SQuAD file: no "data" array');
+  for (const a of f.data) {
+    if (!Array.isArray(a.paragraphs)) throw new Error('not a SQuAD file: an article has no "paragraphs"');
+    for (const p of a.paragraphs) {
+      if (typeof p.context !== 'string' || !Array.isArray(p.qas)) throw new Error('not a SQuAD file: bad paragraph');
+    }
+  }
+  return f;
+}
+
+export async function loadSquadCorpus(
+  file: SquadFile,
+  embedder: Embedder | null,
+  onProgress?: (stage: string, done: number, total: number) => void,
+): Promise<SquadCorpus> {
+  const sentences: AnswerSentence[] = [];
+  const sentenceParagraph: number[] = [];
+  const passages: SquadCorpus['passages'] = [];
+  const paragraphSentences: [number, number][] = [];
+  const paragraphText: string[] = [];
+  const questions: SquadQuestion[] = [];
+  const paras = file.data.flatMap((a, ai) => a.paragraphs.map((p) => ({ a: ai, p })));
+  let done = 0;
+  for (const [pi, { a, p }] of paras.entries()) {
+    const spans = splitSentences(p.context);
+    const first = sentences.length;
+    const groups = groupPassages(spans);
+    const localVectors = embedder
+      ? await embedder.embedDocument({
+          text: p.context,
+          sentences: spans.map((s) => ({ ...s, page: 1 })),
+          passages: groups.map(([x, y]) => ({ sentenceStart: x, sentenceEnd: y })),
+        })
+      : null;
+    for (const [gi, [x, y]] of groups.entries()) {
+      const pid = passages.length;
+      passages.push({
+        paragraph: pi,
+        sentenceStart: first + x,
+        sentenceEnd: first + y,
+        vector: localVectors?.passages[gi] ?? null,
+      });
+      for (let i = x; i < y; i++) {
+        const s = spans[i]!;
+        sentences.push({ ...s, page: 1, passage: pid, vector: localVectors?.sentences[i] ?? null });
+        sentenceParagraph.push(pi);
+      }
+    }
+    paragraphSentences.push([first, sentences.length]);
+    paragraphText.push(p.context);
+    for (const [qi, qa] of p.qas.entries()) {
+      const answers = (qa.answers ?? []).map((x) => ({ text: x.text, start: x.answer_start }));
+      questions.push({
+        id: qa.id ?? `${pi}-${qi}`,
+        article: a,
+        paragraph: pi,
+        question: qa.question,
+        answers,
+        impossible: qa.is_impossible === true || answers.length === 0,
+        terms: questionTerms(qa.question),
+        vector: null,
+      });
+    }
+    onProgress?.('paragraphs', ++done, paras.length);
+  }
+  if (embedder) {
+    for (const [i, q] of questions.entries()) {
+      q.vector = await embedder.embedQuery(q.question);
+      if (i % 50 === 0 || i === questions.length - 1) onProgress?.('questions', i + 1, questions.length);
+    }
+  }
+  const prep = prepareCandidates(sentences);
+  const passageIndex = new Bm25Index(
+    passages.map((p) => {
+      const out: string[] = [];
+      for (let i = p.sentenceStart; i < p.sentenceEnd; i++) out.push(...prep.texts[i]!.stems);
+      return out;
+    }),
+  );
+  return {
+    sentences,
+    sentenceParagraph,
+    passages,
+    paragraphSentences,
+    paragraphText,
+    questions,
+    prep,
+    passageIndex,
+    model: embedder?.version ?? null,
+  };
+}
+
+const norm = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
+
+/** Does sentence `i` hold a gold answer? Text containment, or (answer split by the splitter) its start offset. */
+export function isCorrect(c: SquadCorpus, q: SquadQuestion, i: number): boolean {
+  const s = c.sentences[i]!;
+  const t = norm(s.text);
+  for (const a of q.answers) {
+    if (a.text && t.includes(norm(a.text))) return true;
+    if (
+      c.sentenceParagraph[i] === q.paragraph &&
+      a.start >= s.start &&
+      a.start < s.end &&
+      a.start + a.text.length > s.end
+    )
+      return true;
+  }
+  return false;
+}
+
+function range(a: number, b: number): number[] {
+  return Array.from({ length: b - a }, (_, i) => a + i);
+}
+
+/**
+ * Hybrid passage retrieval as libs/retrieval fuses (convex combination, BM25 max-normalised, dense
+ * min-max normalised, dense trusted less), here in memory over the file's passages.
+ */
+export function retrievePassages(c: SquadCorpus, q: SquadQuestion, k: number, denseWeight: number): number[] {
+  const lex = c.passages.map((_, i) => c.passageIndex.score(q.terms.stems, i));
+  const maxLex = Math.max(0, ...lex);
+  const useDense = q.vector !== null && denseWeight > 0;
+  const dense = useDense ? c.passages.map((p) => (p.vector ? cosine(q.vector!, p.vector) : 0)) : [];
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const d of dense) {
+    lo = Math.min(lo, d);
+    hi = Math.max(hi, d);
+  }
+  const score = lex.map((l, i) => {
+    const ln = maxLex > 0 ? l / maxLex : 0;
+    if (!useDense) return ln;
+    const dn = hi > lo ? (dense[i]! - lo) / (hi - lo) : 0;
+    return (1 - denseWeight) * ln + denseWeight * dn;
+  });
+  return score
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => b.s - a.s || a.i - b.i)
+    .slice(0, k)
+    .map((x) => x.i);
+}
+
+export interface QaScores {
+  sentenceAccParagraph: number;
+  sentenceAccRetrieval: number;
+  passageRecall5: number;
+  abstainAuroc: number;
+  abstainPrecision: number;
+  abstainRecall: number;
+  overallAcc: number;
+  threshold: number;
+}
+
+export interface QaEvalReport {
+  questions: number;
+  answerable: number;
+  model: string | null;
+  weights: string;
+  elegans: QaScores;
+  lexical: QaScores & { thresholdChosen: string };
+  alwaysAbstain: { overallAcc: number };
+}
+
+export interface QuestionOutcome {
+  q: SquadQuestion;
+  /** Paragraph-given: top sentence index, its correctness, the confidence. */
+  top: number;
+  correct: boolean;
+  confidence: number;
+  lexTop: number;
+  lexCorrect: boolean;
+  lexConfidence: number;
+  /** Retrieval: top sentence correctness, passage recall@5. */
+  retCorrect: boolean;
+  lexRetCorrect: boolean;
+  recall5: boolean;
+  lexRecall5: boolean;
+}
+
+function bm25Top(c: SquadCorpus, q: SquadQuestion, ids: readonly number[]): { i: number; score: number } {
+  let best = { i: ids[0] ?? -1, score: -Infinity };
+  for (const i of ids) {
+    const s = c.prep.index.score(q.terms.stems, i);
+    if (s > best.score) best = { i, score: s };
+  }
+  return best;
+}
+
+export function evaluateQuestion(
+  c: SquadCorpus,
+  q: SquadQuestion,
+  model: AnswerModel = ANSWER_MODEL,
+  denseWeight = 0.3,
+): QuestionOutcome {
+  const [a, b] = c.paragraphSentences[q.paragraph]!;
+  const cands = range(a, b);
+  const ranked = rankCandidates(q.terms, q.vector, c.prep, cands, undefined, model);
+  const g = confidenceFeatures(q.terms, ranked, c.prep);
+  const lex = bm25Top(c, q, cands);
+  const passageHasAnswer = (pid: number) => {
+    const p = c.passages[pid]!;
+    return range(p.sentenceStart, p.sentenceEnd).some((i) => isCorrect(c, q, i));
+  };
+  const hybrid = retrievePassages(c, q, 5, denseWeight);
+  const lexical = retrievePassages(c, q, 5, 0);
+  const sentOf = (pids: number[]) =>
+    pids.flatMap((p) => range(c.passages[p]!.sentenceStart, c.passages[p]!.sentenceEnd));
+  const retRanked = rankCandidates(q.terms, q.vector, c.prep, sentOf(hybrid), undefined, model);
+  const lexRet = bm25Top(c, q, sentOf(lexical));
+  return {
+    q,
+    top: ranked[0]?.index ?? -1,
+    correct: ranked[0] ? isCorrect(c, q, ranked[0].index) : false,
+    confidence: confidenceOf(g, model),
+    lexTop: lex.i,
+    lexCorrect: lex.i >= 0 && isCorrect(c, q, lex.i),
+    lexConfidence: Math.max(0, lex.score),
+    retCorrect: retRanked[0] ? isCorrect(c, q, retRanked[0].index) : false,
+    lexRetCorrect: lexRet.i >= 0 && isCorrect(c, q, lexRet.i),
+    recall5: hybrid.some(passageHasAnswer),
+    lexRecall5: lexical.some(passageHasAnswer),
+  };
+}
+
+/** Features of every paragraph candidate, for fitting (eval/fit-qa.ts). */
+export function questionRows(c: SquadCorpus, q: SquadQuestion, model: AnswerModel = ANSWER_MODEL) {
+  const [a, b] = c.paragraphSentences[q.paragraph]!;
+  const cands = range(a, b);
+  const ranked = rankCandidates(q.terms, q.vector, c.prep, cands, undefined, model);
+  return {
+    rows: cands.map((i) => featureRow(ranked.find((r) => r.index === i)!.features)),
+    gold: cands.map((i, k) => (isCorrect(c, q, i) ? k : -1)).filter((k) => k >= 0),
+    confidence: (() => {
+      const g = confidenceFeatures(q.terms, ranked, c.prep);
+      return g ? confidenceRow(g) : null;
+    })(),
+    topCorrect: ranked[0] ? isCorrect(c, q, ranked[0].index) : false,
+  };
+}
+
+function abstainScores(
+  outcomes: { answerable: boolean; correct: boolean; confidence: number }[],
+  threshold: number,
+): Pick<QaScores, 'abstainAuroc' | 'abstainPrecision' | 'abstainRecall' | 'overallAcc'> {
+  let hits = 0;
+  let abstained = 0;
+  let abstainedRight = 0;
+  let unanswerable = 0;
+  for (const o of outcomes) {
+    const abstain = o.confidence < threshold;
+    if (!o.answerable) unanswerable++;
+    if (abstain) {
+      abstained++;
+      if (!o.answerable) {
+        abstainedRight += 1;
+        hits += 1;
+      }
+    } else if (o.answerable && o.correct) hits++;
+  }
+  return {
+    abstainAuroc: auroc(
+      outcomes.map((o) => o.confidence),
+      outcomes.map((o) => o.answerable),
+    ),
+    abstainPrecision: abstained ? abstainedRight / abstained : 0,
+    abstainRecall: unanswerable ? abstainedRight / unanswerable : 0,
+    overallAcc: outcomes.length ? hits / outcomes.length : 0,
+  };
+}
+
+/** The threshold that maximises overall accuracy on these outcomes (used for the lexical baseline only). */
+export function bestThreshold(outcomes: { answerable: boolean; correct: boolean; confidence: number }[]): number {
+  const cs = [...new Set(outcomes.map((o) => o.confidence))].sort((a, b) => a - b);
+  let best = { t: 0, acc: -1 };
+  for (let k = 0; k <= cs.length; k++) {
+    const t = k === 0 ? -Infinity : k === cs.length ? Infinity : (cs[k - 1]! + cs[k]!) / 2;
+    const acc = abstainScores(outcomes, t).overallAcc;
+    if (acc > best.acc) best = { t, acc };
+  }
+  return best.t;
+}
+
+const r4 = (x: number) => Math.round(x * 10000) / 10000;
+
+export function summariseQa(c: SquadCorpus, outcomes: QuestionOutcome[], model: AnswerModel): QaEvalReport {
+  const ans = outcomes.filter((o) => !o.q.impossible);
+  const share = (xs: boolean[]) => (xs.length ? r4(xs.filter(Boolean).length / xs.length) : 0);
+  const el = outcomes.map((o) => ({ answerable: !o.q.impossible, correct: o.correct, confidence: o.confidence }));
+  const lx = outcomes.map((o) => ({ answerable: !o.q.impossible, correct: o.lexCorrect, confidence: o.lexConfidence }));
+  const lexT = bestThreshold(lx);
+  const round = <T extends Record<string, number>>(o: T): T =>
+    Object.fromEntries(Object.entries(o).map(([k, v]) => [k, r4(v)])) as T;
+  return {
+    questions: outcomes.length,
+    answerable: ans.length,
+    model: c.model,
+    weights: model.source,
+    elegans: {
+      sentenceAccParagraph: share(ans.map((o) => o.correct)),
+      sentenceAccRetrieval: share(ans.map((o) => o.retCorrect)),
+      passageRecall5: share(ans.map((o) => o.recall5)),
+      ...round(abstainScores(el, model.threshold)),
+      threshold: model.threshold,
+    },
+    lexical: {
+      sentenceAccParagraph: share(ans.map((o) => o.lexCorrect)),
+      sentenceAccRetrieval: share(ans.map((o) => o.lexRetCorrect)),
+      passageRecall5: share(ans.map((o) => o.lexRecall5)),
+      ...round(abstainScores(lx, lexT)),
+      threshold: r4(lexT),
+      thresholdChosen: 'best overall accuracy on this file (an optimistic baseline)',
+    },
+    alwaysAbstain: { overallAcc: share(outcomes.map((o) => o.q.impossible)) },
+  };
+}
+
+export async function evalSquad(
+  json: unknown,
+  embedder: Embedder | null,
+  onProgress?: (stage: string, done: number, total: number) => void,
+  model: AnswerModel = ANSWER_MODEL,
+): Promise<QaEvalReport> {
+  const c = await loadSquadCorpus(parseSquad(json), embedder, onProgress);
+  const outcomes: QuestionOutcome[] = [];
+  for (const [i, q] of c.questions.entries()) {
+    outcomes.push(evaluateQuestion(c, q, model, embedder ? 0.3 : 0));
+    if (i % 100 === 0 || i === c.questions.length - 1) onProgress?.('scoring', i + 1, c.questions.length);
+  }
+  return summariseQa(c, outcomes, model);
+}
