@@ -72,6 +72,10 @@ export const CONFIDENCE_FEATURES = [
   'topCos',
   'topTypeMatch',
   'typed',
+  'negated',
+  'negationMismatch',
+  'numberMissing',
+  'which',
 ] as const;
 export type ConfidenceFeatures = Record<(typeof CONFIDENCE_FEATURES)[number], number>;
 
@@ -147,6 +151,17 @@ export function rankCandidates(
   return ranked.sort((a, b) => b.score - a.score || a.index - b.index);
 }
 
+/**
+ * SQuAD 2.0's unanswerable questions were written by editing answerable ones; the commonest edit is
+ * a negation ("What did X not do?"), others swap a number or a name. These cues are the cheap part of
+ * spotting them.
+ */
+const NEGATION = /\b(not|never|no|none|neither|nor|without|cannot)\b|n't\b/i;
+
+function numbers(text: string): string[] {
+  return text.match(/\d[\d,.]*\d|\d/g) ?? [];
+}
+
 export function confidenceFeatures(
   q: QuestionTerms,
   ranked: readonly RankedSentence[],
@@ -157,6 +172,7 @@ export function confidenceFeatures(
   const idf = (t: string) => prep.index.idf(t);
   const all = new Set<string>();
   for (const r of ranked) for (const t of prep.texts[r.index]!.stems) all.add(t);
+  const allText = ranked.map((r) => prep.texts[r.index]!.text).join(' ');
   let maxIdf = 0;
   let maxMissing = 0;
   for (const t of q.content) {
@@ -174,6 +190,10 @@ export function confidenceFeatures(
     topCos: top.features.cos,
     topTypeMatch: top.features.typeMatch,
     typed: q.type ? 1 : 0,
+    negated: NEGATION.test(q.text) ? 1 : 0,
+    negationMismatch: NEGATION.test(q.text) && !NEGATION.test(prep.texts[top.index]!.text) ? 1 : 0,
+    numberMissing: numbers(q.text).some((n) => !allText.includes(n)) ? 1 : 0,
+    which: /\bwhich\b/i.test(q.text) ? 1 : 0,
   };
 }
 

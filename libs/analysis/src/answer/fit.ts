@@ -46,13 +46,22 @@ export function fitRanker(examples: RankExample[], dims: number, l2 = 1e-3, epoc
   return w;
 }
 
-/** Logistic regression; the last weight returned is the bias. */
+/**
+ * Logistic regression; the last weight returned is the bias. Features are standardised for the descent
+ * (so one learning rate suits features of any scale) and the weights mapped back to raw features.
+ */
 export function fitLogistic(xs: number[][], ys: number[], l2 = 1e-3, epochs = 500, lr = 0.5): number[] {
   const dims = xs[0]?.length ?? 0;
+  const mu = new Array<number>(dims).fill(0);
+  const sd = new Array<number>(dims).fill(0);
+  for (const x of xs) for (let d = 0; d < dims; d++) mu[d]! += x[d]! / xs.length;
+  for (const x of xs) for (let d = 0; d < dims; d++) sd[d]! += (x[d]! - mu[d]!) ** 2 / xs.length;
+  for (let d = 0; d < dims; d++) sd[d] = Math.sqrt(sd[d]!) || 1;
+  const zs = xs.map((x) => x.map((v, d) => (v - mu[d]!) / sd[d]!));
   const w = new Array<number>(dims + 1).fill(0);
   for (let ep = 0; ep < epochs; ep++) {
     const grad = new Array<number>(dims + 1).fill(0);
-    xs.forEach((x, i) => {
+    zs.forEach((x, i) => {
       const p = sigmoid(dotw(w, x) + w[dims]!);
       const err = p - ys[i]!;
       for (let d = 0; d < dims; d++) grad[d]! += err * x[d]!;
@@ -60,7 +69,9 @@ export function fitLogistic(xs: number[][], ys: number[], l2 = 1e-3, epochs = 50
     });
     for (let d = 0; d <= dims; d++) w[d]! -= lr * (grad[d]! / xs.length + (d < dims ? l2 * w[d]! : 0));
   }
-  return w;
+  const raw = w.slice(0, dims).map((v, d) => v / sd[d]!);
+  const bias = w[dims]! - raw.reduce((a, v, d) => a + v * mu[d]!, 0);
+  return [...raw, bias];
 }
 
 export function predictLogistic(w: readonly number[], x: readonly number[]): number {
