@@ -67,6 +67,8 @@ export interface IngestLimits {
   maxBytes: number;
   maxPages: number;
   parseTimeoutMs: number;
+  /** Heap cap for the parse worker thread (parseInWorker); going over fails with parse_failed. */
+  workerMemoryMb?: number;
 }
 
 export interface SegmentOptions {

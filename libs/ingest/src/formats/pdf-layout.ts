@@ -1,0 +1,268 @@
+/**
+ * Reading order for one PDF page, from pdf.js text items (pure geometry, no pdf.js types).
+ *
+ * 1. Runs: one per non-empty item, with its baseline origin (transform e, f), font size
+ *    (|(c, d)|) and advance width, Unicode-normalised (NFKC folds ligatures such as "ﬁ").
+ * 2. Lines: runs sorted top-down are clustered by baseline (within 0.4 × font size), sorted
+ *    left to right, and cut into fragments wherever the gap exceeds 1.2 × font size (a gutter
+ *    or a table column), so neighbouring columns never merge.
+ * 3. Columns: the widest vertical band in the middle half of the page that no more than a few
+ *    fragments cross, with real text on both sides, is a gutter. Fragments crossing it are
+ *    full-width (titles, spanning abstracts) and cut the page into bands; each band is read
+ *    left column then right column.
+ * Rotated runs (vertical text, sideways tables) keep content-stream order after the rest.
+ */
+export interface RawItem {
+  str: string;
+  transform: number[];
+  width: number;
+  height: number;
+  dir?: string;
+}
+
+export interface Line {
+  text: string;
+  x0: number;
+  x1: number;
+  y: number;
+  size: number;
+  /** 0: single column or full width; 1: left column; 2: right column; 3: rotated text. */
+  column: number;
+}
+
+interface Run {
+  text: string;
+  x0: number;
+  x1: number;
+  y: number;
+  size: number;
+  rtl: boolean;
+}
+
+const SOFT_HYPHEN = /\u00ad/g;
+
+export function normalizeText(s: string): string {
+  return s
+    .normalize('NFKC')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
+    .replace(/[\t\n\r\f\v]/g, ' ');
+}
+
+export function layoutPage(items: RawItem[], pageWidth: number): Line[] {
+  const runs: Run[] = [];
+  const rotated: string[] = [];
+  for (const it of items) {
+    if (!it.str) continue;
+    const [a = 1, b = 0, c = 0, d = 1, e = 0, f = 0] = it.transform;
+    const text = normalizeText(it.str);
+    if (!text.trim()) continue;
+    if (Math.abs(b) > Math.abs(a) * 0.2 || Math.abs(c) > Math.abs(d) * 0.2 || a <= 0) {
+      rotated.push(text.trim());
+      continue;
+    }
+    const size = Math.hypot(c, d) || it.height || 10;
+    const width = Number.isFinite(it.width) && it.width > 0 ? it.width : text.length * size * 0.5;
+    if (!Number.isFinite(e) || !Number.isFinite(f)) continue;
+    runs.push({ text, x0: e, x1: e + width, y: f, size, rtl: it.dir === 'rtl' });
+  }
+
+  const fragments = buildFragments(runs);
+  const lines = orderFragments(fragments, pageWidth);
+  if (rotated.length) {
+    const maxY = lines.length ? Math.min(...lines.map((l) => l.y)) - 1 : 0;
+    lines.push({ text: rotated.join(' '), x0: 0, x1: 0, y: maxY, size: 0, column: 3 });
+  }
+  return lines;
+}
+
+interface Fragment extends Line {
+  /** Index of the baseline cluster, for re-joining fragments when no gutter is found. */
+  cluster: number;
+}
+
+function buildFragments(runs: Run[]): Fragment[] {
+  runs.sort((p, q) => q.y - p.y || p.x0 - q.x0);
+  const clusters: Run[][] = [];
+  let current: Run[] = [];
+  let clusterY = Number.NaN;
+  let clusterSize = 0;
+  for (const r of runs) {
+    if (current.length && Math.abs(clusterY - r.y) <= 0.4 * Math.min(clusterSize, r.size)) {
+      current.push(r);
+      continue;
+    }
+    if (current.length) clusters.push(current);
+    current = [r];
+    clusterY = r.y;
+    clusterSize = r.size;
+  }
+  if (current.length) clusters.push(current);
+
+  const out: Fragment[] = [];
+  clusters.forEach((cluster, ci) => {
+    const rtl = cluster.filter((r) => r.rtl).length * 2 > cluster.length;
+    cluster.sort((p, q) => p.x0 - q.x0);
+    let frag: Run[] = [];
+    const emit = (): void => {
+      if (!frag.length) return;
+      const ordered = rtl ? [...frag].reverse() : frag;
+      out.push({
+        text: joinRuns(ordered, rtl),
+        x0: Math.min(...frag.map((r) => r.x0)),
+        x1: Math.max(...frag.map((r) => r.x1)),
+        y: median(frag.map((r) => r.y)),
+        size: median(frag.map((r) => r.size)),
+        column: 0,
+        cluster: ci,
+      });
+      frag = [];
+    };
+    let right = -Infinity;
+    for (const r of cluster) {
+      const last = frag[frag.length - 1];
+      if (last) {
+        const gap = r.x0 - right;
+        // Fake bold: the same text drawn twice at almost the same place.
+        if (r.text === last.text && Math.abs(r.x0 - last.x0) < 0.3 * r.size) continue;
+        if (gap > 1.2 * Math.max(r.size, last.size)) emit();
+      }
+      frag.push(r);
+      right = frag.length === 1 ? r.x1 : Math.max(right, r.x1);
+    }
+    emit();
+  });
+  return out;
+}
+
+function joinRuns(runs: Run[], rtl: boolean): string {
+  let s = '';
+  let prev: Run | null = null;
+  for (const r of runs) {
+    if (prev) {
+      const gap = rtl ? prev.x0 - r.x1 : r.x0 - prev.x1;
+      const needsSpace = gap > 0.15 * Math.min(r.size, prev.size) && !/\s$/.test(s) && !/^\s/.test(r.text);
+      if (needsSpace) s += ' ';
+    }
+    s += r.text;
+    prev = r;
+  }
+  return s
+    .replace(SOFT_HYPHEN, (m, i: number) => (i === s.length - 1 ? '-' : ''))
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function orderFragments(frags: Fragment[], pageWidth: number): Line[] {
+  if (frags.length === 0) return [];
+  const gutter = findGutter(frags, pageWidth);
+  if (gutter === null) {
+    // Single column: re-join fragments that share a baseline (table cells, tab stops).
+    const byCluster = new Map<number, Fragment[]>();
+    for (const f of frags) byCluster.set(f.cluster, [...(byCluster.get(f.cluster) ?? []), f]);
+    return [...byCluster.values()].map((fs) => ({
+      text: fs.map((f) => f.text).join(' '),
+      x0: fs[0]!.x0,
+      x1: fs[fs.length - 1]!.x1,
+      y: fs[0]!.y,
+      size: Math.max(...fs.map((f) => f.size)),
+      column: 0,
+    }));
+  }
+  const full = frags.filter((f) => f.x0 < gutter && f.x1 > gutter).sort((p, q) => q.y - p.y);
+  const rest = frags.filter((f) => !(f.x0 < gutter && f.x1 > gutter));
+  const left = rest.filter((f) => f.x1 <= gutter);
+  const right = rest.filter((f) => f.x1 > gutter);
+  const out: Line[] = [];
+  // Bands: from the top, each full-width fragment closes the band above it.
+  let top = Infinity;
+  const take = (list: Fragment[], lo: number, hi: number, column: number): void => {
+    for (const f of list.filter((x) => x.y <= hi && x.y > lo).sort((p, q) => q.y - p.y || p.x0 - q.x0)) {
+      out.push({ text: f.text, x0: f.x0, x1: f.x1, y: f.y, size: f.size, column });
+    }
+  };
+  for (const f of full) {
+    take(left, f.y, top, 1);
+    take(right, f.y, top, 2);
+    out.push({ text: f.text, x0: f.x0, x1: f.x1, y: f.y, size: f.size, column: 0 });
+    top = f.y;
+  }
+  take(left, -Infinity, top, 1);
+  take(right, -Infinity, top, 2);
+  return mergeSameBaseline(out);
+}
+
+/** Within one column, fragments on one baseline (split by a wide gap) become one line again. */
+function mergeSameBaseline(lines: Line[]): Line[] {
+  const out: Line[] = [];
+  for (const l of lines) {
+    const prev = out[out.length - 1];
+    if (
+      prev &&
+      prev.column === l.column &&
+      Math.abs(prev.y - l.y) < 0.2 * Math.min(prev.size, l.size) &&
+      l.x0 >= prev.x1
+    ) {
+      prev.text = `${prev.text} ${l.text}`;
+      prev.x1 = l.x1;
+      continue;
+    }
+    out.push({ ...l });
+  }
+  return out;
+}
+
+/**
+ * The widest x-interval within the middle half of the page crossed by the fewest fragments (at
+ * most a quarter of them),
+ * with at least 4 fragments wholly on each side that share vertical extent. Returns the x of the
+ * band's centre, or null for single-column pages.
+ */
+function findGutter(frags: Fragment[], pageWidth: number): number | null {
+  if (frags.length < 8) return null;
+  const minX = Math.min(...frags.map((f) => f.x0));
+  const maxX = Math.max(...frags.map((f) => f.x1));
+  const width = Math.max(maxX - minX, pageWidth * 0.5);
+  const lo = minX + width * 0.25;
+  const hi = minX + width * 0.75;
+  const step = Math.max(1, width / 200);
+  // Crossing counts along the middle half; the gutter is the widest run at the minimum.
+  const xs: number[] = [];
+  const counts: number[] = [];
+  for (let x = lo; x <= hi; x += step) {
+    xs.push(x);
+    counts.push(frags.filter((f) => f.x0 < x && f.x1 > x).length);
+  }
+  const min = Math.min(...counts);
+  // Centred titles and spanning blocks cross the gutter; body lines of either column never do.
+  if (min > frags.length * 0.25) return null;
+  let best: [number, number] | null = null;
+  for (let i = 0; i < xs.length; i++) {
+    if (counts[i] !== min) continue;
+    let j = i;
+    while (j + 1 < xs.length && counts[j + 1] === min) j++;
+    if (!best || xs[j]! - xs[i]! > best[1] - best[0]) best = [xs[i]!, xs[j]!];
+    i = j;
+  }
+  if (!best) return null;
+  const mid = (best[0] + best[1]) / 2;
+  const leftSide = frags.filter((f) => f.x1 <= mid && f.x0 < best![0]);
+  const rightSide = frags.filter((f) => f.x0 >= mid && f.x1 > best![1]);
+  if (leftSide.length < 4 || rightSide.length < 4) return null;
+  // Both sides must overlap vertically, or this is a stack of blocks, not columns.
+  const lTop = Math.max(...leftSide.map((f) => f.y));
+  const lBot = Math.min(...leftSide.map((f) => f.y));
+  const rTop = Math.max(...rightSide.map((f) => f.y));
+  const rBot = Math.min(...rightSide.map((f) => f.y));
+  const overlap = Math.min(lTop, rTop) - Math.max(lBot, rBot);
+  if (overlap <= 0) return null;
+  // Narrow side text (line numbers, margin notes) is not a column.
+  const lWidth = median(leftSide.map((f) => f.x1 - f.x0));
+  const rWidth = median(rightSide.map((f) => f.x1 - f.x0));
+  if (lWidth < width * 0.15 || rWidth < width * 0.15) return null;
+  return mid;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[s.length >> 1]! : 0;
+}

@@ -1,0 +1,196 @@
+import { TextBuilder, type HeadingMark } from '../builder';
+import type { Line } from './pdf-layout';
+
+/**
+ * Page lines → document text: drops running headers, footers and page numbers, joins lines into
+ * paragraphs (de-hyphenating words split at line ends) and marks large-font short lines as
+ * headings when the PDF has no outline.
+ */
+export interface PageLines {
+  lines: Line[];
+  /** Page box height, for deciding which lines sit in the top or bottom margin band. */
+  height: number;
+  /** Page box bottom (y0), since boxes need not start at 0. */
+  bottom: number;
+}
+
+/** Key that survives changing page numbers: lowercase, digits masked, spaces collapsed. */
+function edgeKey(text: string): string {
+  return text.toLowerCase().replace(/\d+/g, '#').replace(/\s+/g, ' ').trim();
+}
+
+const PAGE_NUMBER =
+  /^(?:[-–—(\[]\s*)?(?:page\s+|p\.\s*)?(?:\d{1,4}|(?=[ivxlcdm])m{0,3}(?:c[md]|d?c{0,3})(?:x[cl]|l?x{0,3})(?:i[xv]|v?i{0,3}))(?:\s*(?:of|\/)\s*\d{1,4})?(?:\s*[-–—)\]])?$/i;
+
+/** Indices of the lines in the top and bottom 12% of the page, at most 3 per band. */
+function edgeLines(page: PageLines): number[] {
+  const band = page.height * 0.12;
+  const topY = page.bottom + page.height - band;
+  const botY = page.bottom + band;
+  const byY = page.lines.map((l, i) => ({ i, y: l.y, col: l.column })).filter((l) => l.col !== 3);
+  const top = byY
+    .filter((l) => l.y >= topY)
+    .sort((a, b) => b.y - a.y)
+    .slice(0, 3);
+  const bottom = byY
+    .filter((l) => l.y <= botY)
+    .sort((a, b) => a.y - b.y)
+    .slice(0, 3);
+  return [...top, ...bottom].map((l) => l.i);
+}
+
+/** Marks boilerplate lines in place (sets text to ""). Returns how many were removed. */
+export function removeBoilerplate(pages: PageLines[]): number {
+  const withText = pages.filter((p) => p.lines.length > 0).length;
+  if (withText < 2) return 0;
+  const counts = new Map<string, number>();
+  const edges = pages.map((p) => edgeLines(p));
+  edges.forEach((idx, pi) => {
+    const seen = new Set<string>();
+    for (const i of idx) seen.add(edgeKey(pages[pi]!.lines[i]!.text));
+    for (const k of seen) counts.set(k, (counts.get(k) ?? 0) + 1);
+  });
+  const minRepeats = Math.max(2, Math.ceil(withText * 0.3));
+  let removed = 0;
+  edges.forEach((idx, pi) => {
+    for (const i of idx) {
+      const line = pages[pi]!.lines[i]!;
+      const key = edgeKey(line.text);
+      if (!key) continue;
+      if ((counts.get(key) ?? 0) >= minRepeats || PAGE_NUMBER.test(line.text.trim())) {
+        line.text = '';
+        removed++;
+      }
+    }
+  });
+  return removed;
+}
+
+const HYPHEN_END = /(\p{L})[-\u2010\u00ad]$/u;
+const LOWER_START = /^\p{Ll}/u;
+
+/** Joins a line onto a paragraph: a word split by a line-end hyphen is rejoined. */
+export function joinLine(paragraph: string, line: string): string {
+  if (!paragraph) return line;
+  if (HYPHEN_END.test(paragraph) && LOWER_START.test(line)) return paragraph.slice(0, -1) + line;
+  return `${paragraph} ${line}`;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[s.length >> 1]! : 0;
+}
+
+/** Body font size of the whole document: the size carrying the most characters. */
+export function bodyFontSize(pages: PageLines[]): number {
+  const weight = new Map<number, number>();
+  for (const p of pages) {
+    for (const l of p.lines) {
+      const k = Math.round(l.size * 2) / 2;
+      weight.set(k, (weight.get(k) ?? 0) + l.text.length);
+    }
+  }
+  let best = 0;
+  let bestW = -1;
+  for (const [k, w] of weight) {
+    if (w > bestW) {
+      best = k;
+      bestW = w;
+    }
+  }
+  return best;
+}
+
+/**
+ * Appends one page's lines as paragraphs. A paragraph breaks on a column change, a vertical gap
+ * well above the page's usual line spacing, a font-size change, or a short line that ends a
+ * sentence. With `headingSizes`, short lines in a larger font become headings.
+ */
+export function appendPage(b: TextBuilder, page: PageLines, headingLevels: Map<number, number> | null): void {
+  b.beginPage();
+  const lines = page.lines.filter((l) => l.text);
+  const gaps: number[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const g = lines[i - 1]!.y - lines[i]!.y;
+    if (lines[i]!.column === lines[i - 1]!.column && g > 0 && g < 3 * lines[i]!.size) gaps.push(g);
+  }
+  const spacing = median(gaps) || 0;
+  const widths = lines.filter((l) => l.column !== 3).map((l) => l.x1 - l.x0);
+  const fullWidth = widths.length ? Math.max(...widths) : 0;
+
+  let para = '';
+  let prev: Line | null = null;
+  const flush = (): void => {
+    if (para) b.addBlock(para);
+    para = '';
+  };
+  for (const l of lines) {
+    const level = headingLevels?.get(Math.round(l.size * 2) / 2);
+    const isHeading = level !== undefined && l.text.length <= 120 && !/[.,;:]$/.test(l.text) && /\p{L}/u.test(l.text);
+    if (isHeading) {
+      flush();
+      b.addHeading(l.text, level);
+      prev = l;
+      continue;
+    }
+    if (prev) {
+      const gap = prev.y - l.y;
+      const breaks =
+        prev.column !== l.column ||
+        l.column === 3 ||
+        gap < -0.5 * l.size ||
+        (spacing > 0 ? gap > spacing * 1.45 : gap > 2 * l.size) ||
+        Math.abs(prev.size - l.size) > 0.15 * Math.max(prev.size, l.size) ||
+        (/[.!?:]["')\]]?$/.test(prev.text) && prev.x1 - prev.x0 < fullWidth * 0.6 && prev.column === 0);
+      if (breaks) flush();
+    }
+    para = joinLine(para, l.text);
+    prev = l;
+  }
+  flush();
+  b.endPage();
+}
+
+/**
+ * Heading font sizes when the PDF has no outline: sizes at least 15% above body text that occur
+ * on short lines, largest first, capped at three levels. Sizes carrying a lot of text (a large
+ * body font on some pages) are not headings.
+ */
+export function headingLevelsFromFonts(pages: PageLines[]): Map<number, number> {
+  const body = bodyFontSize(pages);
+  const chars = new Map<number, number>();
+  let total = 0;
+  for (const p of pages) {
+    for (const l of p.lines) {
+      total += l.text.length;
+      const k = Math.round(l.size * 2) / 2;
+      if (k >= body * 1.15 && l.text.length <= 120) chars.set(k, (chars.get(k) ?? 0) + l.text.length);
+    }
+  }
+  const sizes = [...chars.entries()]
+    .filter(([, c]) => c < total * 0.05)
+    .map(([k]) => k)
+    .sort((a, b) => b - a)
+    .slice(0, 3);
+  return new Map(sizes.map((s, i) => [s, i + 1]));
+}
+
+/** Places outline entries: at the title's first occurrence on its page, else at the page start. */
+export function placeOutline(
+  text: string,
+  pages: { number: number; start: number; end: number }[],
+  entries: { title: string; level: number; page: number }[],
+): HeadingMark[] {
+  const out: HeadingMark[] = [];
+  const lower = text.toLowerCase();
+  for (const e of entries) {
+    const page = pages[e.page - 1];
+    if (!page) continue;
+    const title = e.title.normalize('NFKC').replace(/\s+/g, ' ').trim();
+    if (!title) continue;
+    const at = lower.indexOf(title.toLowerCase(), page.start);
+    const start = at >= 0 && at < page.end ? at : page.start;
+    out.push({ title, level: e.level, start, page: e.page });
+  }
+  return out;
+}

@@ -1,0 +1,169 @@
+import { dirname, join } from 'node:path';
+import { ElegansError } from '@elegans/common';
+import { TextBuilder } from '../builder';
+import type { DocumentFlag } from '../types';
+import { layoutPage, type RawItem } from './pdf-layout';
+import { appendPage, headingLevelsFromFonts, placeOutline, removeBoilerplate, type PageLines } from './pdf-text';
+import type { FormatContext, FormatResult } from './types';
+
+/** The slice of the pdf.js API used here (its types are ESM-only). */
+interface PdfPage {
+  view: number[];
+  getTextContent(opts?: { includeMarkedContent?: boolean }): Promise<{ items: Array<RawItem | { type: string }> }>;
+  cleanup(): boolean;
+}
+interface OutlineNode {
+  title: string;
+  dest: string | unknown[] | null;
+  items: OutlineNode[];
+}
+interface PdfDoc {
+  numPages: number;
+  getPage(n: number): Promise<PdfPage>;
+  getOutline(): Promise<OutlineNode[] | null>;
+  getDestination(id: string): Promise<unknown[] | null>;
+  getPageIndex(ref: unknown): Promise<number>;
+  getMetadata(): Promise<{ info: Record<string, unknown> }>;
+  destroy(): Promise<void>;
+}
+interface PdfJs {
+  getDocument(src: Record<string, unknown>): { promise: Promise<PdfDoc>; destroy(): Promise<void> };
+}
+
+let pdfjsPromise: Promise<PdfJs> | null = null;
+function loadPdfJs(): Promise<PdfJs> {
+  // ESM-only; tsc keeps this dynamic import under module node16.
+  pdfjsPromise ??= import('pdfjs-dist/legacy/build/pdf.mjs') as unknown as Promise<PdfJs>;
+  return pdfjsPromise;
+}
+
+function cMapDir(): string | undefined {
+  try {
+    return join(dirname(require.resolve('pdfjs-dist/package.json')), 'cmaps') + '/';
+  } catch {
+    return undefined;
+  }
+}
+
+const MAX_OUTLINE_ENTRIES = 2000;
+
+export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<FormatResult> {
+  const pdfjs = await loadPdfJs();
+  const flags: DocumentFlag[] = [];
+  if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf('/Encrypt') >= 0) flags.push('encrypted');
+  const task = pdfjs.getDocument({
+    // pdf.js may transfer (detach) the buffer it is given; hand it a copy so the caller's bytes survive.
+    data: new Uint8Array(bytes),
+    password: '',
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    useWorkerFetch: false,
+    isOffscreenCanvasSupported: false,
+    enableXfa: false,
+    stopAtErrors: false,
+    verbosity: 0,
+    cMapUrl: cMapDir(),
+    cMapPacked: true,
+  });
+  let doc: PdfDoc;
+  try {
+    doc = await task.promise;
+  } catch (err) {
+    await task.destroy().catch(() => undefined);
+    throw classifyOpenError(err);
+  }
+  try {
+    const numPages = doc.numPages;
+    if (numPages === 0) throw new ElegansError('empty_document', 'PDF has no pages');
+    if (numPages > ctx.limits.maxPages) {
+      throw new ElegansError('too_many_pages', `PDF has ${numPages} pages; the limit is ${ctx.limits.maxPages}`);
+    }
+    // Page by page: only one page's pdf.js structures are alive at a time; what is kept per page
+    // is its laid-out lines (plain strings and numbers) until boilerplate detection has seen all pages.
+    const pages: PageLines[] = [];
+    let failed = 0;
+    for (let n = 1; n <= numPages; n++) {
+      ctx.checkDeadline();
+      try {
+        const page = await doc.getPage(n);
+        try {
+          const content = await page.getTextContent({ includeMarkedContent: false });
+          const items = content.items.filter((i): i is RawItem => typeof (i as RawItem).str === 'string');
+          const [x0 = 0, y0 = 0, x1 = 612, y1 = 792] = page.view;
+          pages.push({
+            lines: layoutPage(items, Math.abs(x1 - x0)),
+            height: Math.abs(y1 - y0),
+            bottom: Math.min(y0, y1),
+          });
+        } finally {
+          page.cleanup();
+        }
+      } catch (err) {
+        if (err instanceof ElegansError) throw err;
+        failed++;
+        pages.push({ lines: [], height: 792, bottom: 0 });
+      }
+      ctx.onProgress?.(n / numPages);
+    }
+    if (failed === numPages) throw new ElegansError('pdf_corrupt', 'no page of the PDF could be read');
+    if (failed > 0) flags.push('truncated');
+
+    removeBoilerplate(pages);
+    const outline = await readOutline(doc).catch(() => []);
+    const b = new TextBuilder();
+    const fontLevels = outline.length ? null : headingLevelsFromFonts(pages);
+    for (const p of pages) appendPage(b, p, fontLevels);
+    const text = b.finish();
+    if (!/\S/.test(text)) flags.push('no_text_layer');
+    const headings = outline.length ? placeOutline(text, b.pages, outline) : b.headings;
+    const title = await readTitle(doc);
+    return { text, pages: b.pages, headings, softLineBreaks: false, title, flags };
+  } finally {
+    await doc.destroy().catch(() => undefined);
+  }
+}
+
+function classifyOpenError(err: unknown): ElegansError {
+  const e = err as { name?: string; message?: string };
+  if (e?.name === 'PasswordException') {
+    return new ElegansError('pdf_password_required', 'PDF is encrypted and needs a password');
+  }
+  return new ElegansError('pdf_corrupt', `PDF could not be opened: ${e?.message ?? String(err)}`);
+}
+
+async function readTitle(doc: PdfDoc): Promise<string | null> {
+  try {
+    const { info } = await doc.getMetadata();
+    const t = typeof info?.Title === 'string' ? info.Title.replace(/\s+/g, ' ').trim() : '';
+    return t || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Flattened outline with 1-based page numbers, depth-first (document order in practice). */
+async function readOutline(doc: PdfDoc): Promise<{ title: string; level: number; page: number }[]> {
+  const roots = await doc.getOutline();
+  if (!roots?.length) return [];
+  const out: { title: string; level: number; page: number }[] = [];
+  const visit = async (nodes: OutlineNode[], level: number): Promise<void> => {
+    for (const node of nodes) {
+      if (out.length >= MAX_OUTLINE_ENTRIES) return;
+      const page = await destinationPage(doc, node.dest).catch(() => null);
+      if (page !== null && node.title?.trim()) out.push({ title: node.title, level, page });
+      if (node.items?.length && level < 6) await visit(node.items, level + 1);
+    }
+  };
+  await visit(roots, 1);
+  return out.sort((a, b) => a.page - b.page);
+}
+
+async function destinationPage(doc: PdfDoc, dest: OutlineNode['dest']): Promise<number | null> {
+  const explicit = typeof dest === 'string' ? await doc.getDestination(dest) : dest;
+  if (!Array.isArray(explicit) || explicit.length === 0) return null;
+  const target = explicit[0];
+  if (typeof target === 'number') return target + 1;
+  if (target && typeof target === 'object') return (await doc.getPageIndex(target)) + 1;
+  return null;
+}

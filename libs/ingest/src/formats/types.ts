@@ -1,0 +1,21 @@
+import type { HeadingMark } from '../builder';
+import type { DocumentFlag, IngestLimits, PageSpan } from '../types';
+
+/** What each format parser hands to segmentation. */
+export interface FormatResult {
+  text: string;
+  pages: PageSpan[];
+  headings: HeadingMark[];
+  /** True for raw plain text, where a single newline is soft (wrapped lines). */
+  softLineBreaks: boolean;
+  title: string | null;
+  flags: DocumentFlag[];
+  encoding?: string;
+}
+
+export interface FormatContext {
+  limits: IngestLimits;
+  onProgress?: (fraction: number) => void;
+  /** Throws parse_timeout once the time budget is spent (cooperative, for in-thread parses). */
+  checkDeadline: () => void;
+}

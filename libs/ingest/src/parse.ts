@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { ElegansError, isElegansError } from '@elegans/common';
+import { detectFormat } from './detect';
+import { parseDocx } from './formats/docx';
+import { parseHtml } from './formats/html';
+import { parseMarkdown } from './formats/markdown';
+import { parsePdf } from './formats/pdf';
+import { decodeText, parseText } from './formats/text';
+import type { FormatContext, FormatResult } from './formats/types';
+import { detectLanguage } from './language';
+import { segment } from './segment/segment';
+import {
+  DEFAULT_LIMITS,
+  DEFAULT_SEGMENT,
+  type DocumentFormat,
+  type IngestLimits,
+  type ParsedDocument,
+  type SegmentOptions,
+} from './types';
+
+export interface ParseOptions {
+  limits?: Partial<IngestLimits>;
+  segment?: Partial<SegmentOptions>;
+  /** Only used to tell Markdown from plain text (".md"); bytes always decide the rest. */
+  filename?: string;
+  /** Skip detection (the caller already knows the format). */
+  format?: DocumentFormat;
+  /** Called with 0..1 as pages are read. */
+  onProgress?: (fraction: number) => void;
+}
+
+export function resolveLimits(limits?: Partial<IngestLimits>): IngestLimits {
+  return { ...DEFAULT_LIMITS, ...stripUndefined(limits ?? {}) };
+}
+
+export function resolveSegment(opts?: Partial<SegmentOptions>): SegmentOptions {
+  return { ...DEFAULT_SEGMENT, ...stripUndefined(opts ?? {}) };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export function contentHash(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * Bytes → ParsedDocument in the current thread. Prefer `parseInWorker` anywhere a slow or
+ * hostile file must not block the event loop; this function only enforces the time limit
+ * cooperatively (between pages). Failures are `ElegansError`s with stable codes; anything
+ * unexpected becomes `parse_failed`.
+ */
+export async function parseDocument(bytes: Uint8Array, options: ParseOptions = {}): Promise<ParsedDocument> {
+  const limits = resolveLimits(options.limits);
+  const started = Date.now();
+  if (bytes.length > limits.maxBytes) {
+    throw new ElegansError('too_large', `document is ${bytes.length} bytes; the limit is ${limits.maxBytes}`);
+  }
+  if (bytes.length === 0) throw new ElegansError('empty_document', 'document is empty');
+  const format = options.format ?? refineByName(detectFormat(bytes), options.filename);
+  if (!format) throw new ElegansError('unsupported_format', 'not a PDF, DOCX, HTML, Markdown or text document');
+  const ctx: FormatContext = {
+    limits,
+    onProgress: options.onProgress,
+    checkDeadline: () => {
+      if (Date.now() - started > limits.parseTimeoutMs) {
+        throw new ElegansError('parse_timeout', `parsing took longer than ${limits.parseTimeoutMs} ms`);
+      }
+    },
+  };
+  let result: FormatResult;
+  try {
+    result = await parseFormat(format, bytes, ctx);
+  } catch (err) {
+    if (isElegansError(err)) throw err;
+    throw new ElegansError('parse_failed', `${format} parser failed: ${(err as Error)?.message ?? String(err)}`);
+  }
+  const hasText = /\S/.test(result.text);
+  if (!hasText && !result.flags.includes('no_text_layer')) {
+    throw new ElegansError('empty_document', 'document contains no text');
+  }
+  ctx.checkDeadline();
+  const seg = segment({
+    text: result.text,
+    pages: result.pages,
+    headings: result.headings,
+    softLineBreaks: result.softLineBreaks,
+    options: resolveSegment(options.segment),
+  });
+  options.onProgress?.(1);
+  return {
+    text: result.text,
+    pages: result.pages,
+    sections: seg.sections,
+    sentences: seg.sentences,
+    passages: seg.passages,
+    meta: {
+      format,
+      contentHash: contentHash(bytes),
+      bytes: bytes.length,
+      language: hasText ? await detectLanguage(result.text) : null,
+      title: result.title,
+      pageCount: result.pages.length,
+      ...(result.encoding ? { encoding: result.encoding } : {}),
+    },
+    flags: result.flags,
+  };
+}
+
+function parseFormat(
+  format: DocumentFormat,
+  bytes: Uint8Array,
+  ctx: FormatContext,
+): Promise<FormatResult> | FormatResult {
+  switch (format) {
+    case 'pdf':
+      return parsePdf(bytes, ctx);
+    case 'docx':
+      return parseDocx(bytes, ctx.limits.maxBytes);
+    case 'html':
+      return parseHtml(decodeText(bytes).text);
+    case 'markdown':
+      return parseMarkdown(decodeText(bytes).text);
+    case 'text':
+      return parseText(bytes);
+  }
+}
+
+/** The name may only move text to Markdown (or back); it never overrides binary detection. */
+function refineByName(format: DocumentFormat | null, filename?: string): DocumentFormat | null {
+  if (!filename || (format !== 'text' && format !== 'markdown')) return format;
+  if (/\.(md|markdown|mdown|mkd)$/i.test(filename)) return 'markdown';
+  if (/\.(txt|text|log)$/i.test(filename)) return 'text';
+  return format;
+}

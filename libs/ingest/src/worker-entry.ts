@@ -1,0 +1,56 @@
+/**
+ * Worker-thread side of parseInWorker. Receives one task at a time, parses it and posts the
+ * result or a stable error code back. The thread is disposable: the parent kills it on timeout.
+ */
+import { readFile } from 'node:fs/promises';
+import { parentPort } from 'node:worker_threads';
+import { isElegansError } from '@elegans/common';
+import { parseDocument, type ParseOptions } from './parse';
+
+export interface WorkerTask {
+  id: number;
+  path?: string;
+  bytes?: ArrayBuffer;
+  options: Omit<ParseOptions, 'onProgress'>;
+}
+
+export type WorkerReply =
+  | { type: 'progress'; id: number; fraction: number }
+  | { type: 'done'; id: number; doc: Awaited<ReturnType<typeof parseDocument>> }
+  | { type: 'error'; id: number; code: string; message: string };
+
+// pdf.js can leave internal promises rejected after a failed parse; they must not kill the thread
+// (the task's own outcome is reported through its promise).
+process.on('unhandledRejection', () => undefined);
+
+const port = parentPort;
+if (port) {
+  port.on('message', (task: WorkerTask) => {
+    void run(task).then((reply) => port.postMessage(reply));
+  });
+}
+
+async function run(task: WorkerTask): Promise<WorkerReply> {
+  let lastProgress = 0;
+  try {
+    const bytes = task.path ? new Uint8Array(await readFile(task.path)) : new Uint8Array(task.bytes!);
+    const doc = await parseDocument(bytes, {
+      ...task.options,
+      onProgress: (fraction) => {
+        // At most ~50 progress messages per document.
+        if (fraction - lastProgress >= 0.02 || fraction >= 1) {
+          lastProgress = fraction;
+          port?.postMessage({ type: 'progress', id: task.id, fraction } satisfies WorkerReply);
+        }
+      },
+    });
+    return { type: 'done', id: task.id, doc };
+  } catch (err) {
+    if (isElegansError(err)) return { type: 'error', id: task.id, code: err.code, message: err.message };
+    const e = err as NodeJS.ErrnoException;
+    if (e?.code === 'ENOENT' || e?.code === 'EISDIR' || e?.code === 'EACCES') {
+      return { type: 'error', id: task.id, code: 'parse_failed', message: `cannot read file: ${e.code}` };
+    }
+    return { type: 'error', id: task.id, code: 'parse_failed', message: e?.message ?? String(err) };
+  }
+}
