@@ -7,6 +7,7 @@ type CommandModule = { run(argv: string[]): Promise<number>; summary: string };
 
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   // registry: one line per command; keep sorted
+  'keys create': () => import('./commands/keys-create.js'),
 };
 
 export function registeredCommands(): string[] {

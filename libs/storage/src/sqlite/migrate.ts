@@ -33,11 +33,17 @@ export function runMigrations(db: Database, sets: MigrationSet[]): { applied: st
     const sorted = [...set.migrations].sort((a, b) => a.version - b.version);
     for (const m of sorted) {
       if (done.get(set.name, m.version)) continue;
-      db.transaction(() => {
-        db.exec(m.sql);
-        mark.run(set.name, m.version, m.name);
-      })();
-      applied.push(`${set.name}@${m.version}:${m.name}`);
+      // IMMEDIATE takes the write lock first, and the check is repeated under it: the API and
+      // the workers start together and may race to apply the same migration.
+      const ran = db
+        .transaction(() => {
+          if (done.get(set.name, m.version)) return false;
+          db.exec(m.sql);
+          mark.run(set.name, m.version, m.name);
+          return true;
+        })
+        .immediate();
+      if (ran) applied.push(`${set.name}@${m.version}:${m.name}`);
     }
   }
   return { applied };

@@ -1,0 +1,37 @@
+import { QueueName } from '@elegans/common';
+import { BullModule } from '@nestjs/bullmq';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import type { Logger } from 'pino';
+import type { Config } from '../../shared/src/config';
+import { createRedis } from '../../shared/src/redis';
+import { LOGGER, StorageModule } from '../../shared/src/storage.module';
+import { AuthGuard } from './auth/auth.guard';
+import { ProblemFilter } from './common/problem.filter';
+import { DocumentsController } from './documents/documents.controller';
+import { DocumentsService } from './documents/documents.service';
+import { HealthController } from './health/health.controller';
+import { MetricsController } from './metrics/metrics.controller';
+import { DocumentQueue } from './queue/document-queue';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: Config, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        StorageModule.forRoot(config),
+        BullModule.forRoot({ connection: createRedis(config.REDIS_URL, 'elegans-api'), prefix: config.QUEUE_PREFIX }),
+        BullModule.registerQueue({ name: QueueName.Documents }),
+      ],
+      controllers: [DocumentsController, HealthController, MetricsController],
+      providers: [
+        { provide: LOGGER, useValue: logger },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useFactory: () => new ProblemFilter(logger) },
+        DocumentsService,
+        DocumentQueue,
+      ],
+    };
+  }
+}

@@ -1,0 +1,182 @@
+import { DocumentStatus, ElegansError } from '@elegans/common';
+import { detectFormat, DETECT_HEAD_BYTES } from '@elegans/ingest';
+import { InvalidCursorError, type DocumentRecord, type Storage } from '@elegans/storage';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { readFile } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import type { Config } from '../../../shared/src/config';
+import { CONFIG, LOGGER, STORAGE } from '../../../shared/src/storage.module';
+import { DocumentQueue } from '../queue/document-queue';
+import { receiveMultipart } from './multipart';
+
+const COLLECTION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** Multipart framing around the file: boundaries and part headers. */
+const MULTIPART_OVERHEAD = 64 * 1024;
+
+export interface UploadOutcome {
+  created: boolean;
+  document: DocumentRecord;
+}
+
+@Injectable()
+export class DocumentsService {
+  constructor(
+    @Inject(STORAGE) private readonly storage: Storage,
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly queue: DocumentQueue,
+  ) {}
+
+  async upload(tenantId: string, req: Request): Promise<UploadOutcome> {
+    const type = req.headers['content-type'] ?? '';
+    if (!/^multipart\/form-data/i.test(type)) {
+      throw new ElegansError('unsupported_media_type', 'send the document as multipart/form-data with a field "file"');
+    }
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (Number.isFinite(declared) && declared > this.config.maxUploadBytes + MULTIPART_OVERHEAD) {
+      throw new ElegansError('payload_too_large', `upload exceeds MAX_UPLOAD_MB (${this.config.MAX_UPLOAD_MB} MB)`);
+    }
+    if ((await this.queue.waitingCount()) >= this.config.QUEUE_MAX_WAITING) {
+      throw new ElegansError('queue_full', 'too many documents waiting; retry later');
+    }
+
+    const { file, fields } = await receiveMultipart(req, this.storage.blobs, {
+      maxFileBytes: this.config.maxUploadBytes,
+      maxFieldBytes: this.config.MAX_METADATA_BYTES,
+    }).catch((err: unknown) => {
+      if (err instanceof ElegansError && err.code === 'payload_too_large') {
+        throw new ElegansError('payload_too_large', `upload exceeds MAX_UPLOAD_MB (${this.config.MAX_UPLOAD_MB} MB)`);
+      }
+      throw err;
+    });
+    if (!file) throw new ElegansError('validation_failed', 'multipart field "file" is required');
+
+    let committed = false;
+    try {
+      const collection = this.parseCollection(fields.collection);
+      const metadata = this.parseMetadata(fields.metadata);
+      if (file.bytes === 0) throw new ElegansError('validation_failed', 'the file is empty');
+
+      let format = detectFormat(file.head);
+      // A zip's central directory sits at its end: let detection see the whole file for those.
+      if (format === null && file.head[0] === 0x50 && file.head[1] === 0x4b && file.bytes > DETECT_HEAD_BYTES) {
+        format = detectFormat(new Uint8Array(await readFile(file.pending.tempPath)));
+      }
+      if (format === null) {
+        throw new ElegansError(
+          'unsupported_media_type',
+          'unsupported file type (accepted: PDF, DOCX, HTML, Markdown, text)',
+        );
+      }
+
+      const existing = await this.storage.documents.getByHash(tenantId, file.sha256);
+      if (existing) return { created: false, document: existing };
+
+      const jobId = await this.queue.reserveJobId(tenantId, file.sha256);
+      // Row first, then blob: a concurrent DELETE of another document with the same content then
+      // sees this row and keeps the blob.
+      const doc = await this.storage.documents.create({
+        tenantId,
+        collection,
+        contentHash: file.sha256,
+        filename: file.filename,
+        mimeType: file.mimeType,
+        format,
+        bytes: file.bytes,
+        metadata,
+        jobId,
+      });
+      if (!doc) {
+        // Same content raced in from a parallel request of the same tenant.
+        const raced = await this.storage.documents.getByHash(tenantId, file.sha256);
+        if (raced) return { created: false, document: raced };
+        throw new Error('document insert conflicted but no row found');
+      }
+      try {
+        await file.pending.commit(file.sha256);
+        committed = true;
+        await this.queue.enqueue(jobId, { documentId: doc.id, tenantId, contentHash: file.sha256 });
+      } catch (err) {
+        await this.storage.documents.delete(tenantId, doc.id);
+        if (committed && (await this.storage.documents.countByHash(file.sha256)) === 0) {
+          await this.storage.blobs.delete(file.sha256);
+        }
+        throw err;
+      }
+      this.logger.info({ documentId: doc.id, tenantId, bytes: file.bytes, format, jobId }, 'document accepted');
+      return { created: true, document: doc };
+    } finally {
+      if (!committed) await file.pending.discard();
+    }
+  }
+
+  async get(tenantId: string, id: string): Promise<DocumentRecord> {
+    const doc = await this.storage.documents.getForTenant(tenantId, id);
+    if (!doc) throw new ElegansError('not_found', `document ${id} not found`);
+    return doc;
+  }
+
+  async list(tenantId: string, q: { limit?: string; cursor?: string; collection?: string; status?: string }) {
+    const limit = q.limit === undefined ? 20 : Number(q.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+      throw new ElegansError('validation_failed', 'limit must be an integer from 1 to 100');
+    }
+    const statuses = Object.values(DocumentStatus) as string[];
+    if (q.status !== undefined && !statuses.includes(q.status)) {
+      throw new ElegansError('validation_failed', `status must be one of ${statuses.join(', ')}`);
+    }
+    if (q.collection !== undefined && !COLLECTION.test(q.collection)) {
+      throw new ElegansError('validation_failed', 'invalid collection name');
+    }
+    try {
+      return await this.storage.documents.list({
+        tenantId,
+        limit,
+        ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
+        ...(q.collection !== undefined ? { collection: q.collection } : {}),
+        ...(q.status !== undefined ? { status: q.status as DocumentStatus } : {}),
+      });
+    } catch (err) {
+      if (err instanceof InvalidCursorError) throw new ElegansError('validation_failed', 'invalid cursor');
+      throw err;
+    }
+  }
+
+  /**
+   * Removes the document and everything keyed by it (cascade), cancels its job, and deletes the
+   * blob once no document of any tenant references it. A job already running notices the
+   * missing row at its next progress report and stops.
+   */
+  async delete(tenantId: string, id: string): Promise<void> {
+    const doc = await this.get(tenantId, id);
+    const jobState = doc.jobId ? await this.queue.cancel(doc.jobId) : 'none';
+    await this.storage.documents.delete(tenantId, id);
+    if ((await this.storage.documents.countByHash(doc.contentHash)) === 0) {
+      await this.storage.blobs.delete(doc.contentHash);
+    }
+    this.logger.info({ documentId: id, tenantId, jobState }, 'document deleted');
+  }
+
+  private parseCollection(v: string | undefined): string {
+    if (v === undefined || v === '') return 'default';
+    if (!COLLECTION.test(v)) {
+      throw new ElegansError('validation_failed', 'collection: 1-64 letters, digits, ".", "_" or "-"');
+    }
+    return v;
+  }
+
+  private parseMetadata(v: string | undefined): Record<string, unknown> {
+    if (v === undefined || v === '') return {};
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(v);
+    } catch {
+      throw new ElegansError('validation_failed', 'metadata must be a JSON object');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new ElegansError('validation_failed', 'metadata must be a JSON object');
+    }
+    return parsed as Record<string, unknown>;
+  }
+}

@@ -1,0 +1,60 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { loadConfigOrExit } from '../../shared/src/config';
+import { createLogger, PinoNestLogger } from '../../shared/src/logger';
+import { AppModule } from './app.module';
+import { problem, sendProblem } from './common/problem';
+
+async function bootstrap(): Promise<void> {
+  const started = performance.now();
+  const config = loadConfigOrExit();
+  const logger = createLogger('api', config.LOG_LEVEL);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
+    logger: new PinoNestLogger(logger),
+    bodyParser: false,
+  });
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  // JSON bodies (small): parsed here so that a malformed body gets a problem+json 400, not an HTML page.
+  app.useBodyParser('json', { limit: '1mb' });
+  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (!err) return next();
+    const e = err as { status?: number; type?: string; message?: string };
+    const status = typeof e.status === 'number' && e.status >= 400 && e.status < 500 ? e.status : 400;
+    sendProblem(res, problem(status, e.type === 'entity.parse.failed' ? 'malformed JSON body' : String(e.message)));
+  });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const t0 = performance.now();
+    res.on('finish', () => {
+      logger.info(
+        { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - t0) },
+        'request',
+      );
+    });
+    next();
+  });
+
+  const openapi = new DocumentBuilder()
+    .setTitle('Elegans')
+    .setDescription('Document analysis and RAG around a liquid (CfC) recurrent network')
+    .setVersion('0.1.0')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openapi), {
+    jsonDocumentUrl: 'docs/openapi.json',
+  });
+  app.enableShutdownHooks();
+
+  await app.listen(config.PORT, config.HOST);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  logger.info({ port, host: config.HOST, startupMs: Math.round(performance.now() - started) }, 'api listening');
+}
+
+bootstrap().catch((err: unknown) => {
+  process.stderr.write(`elegans api: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

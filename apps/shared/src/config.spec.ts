@@ -1,0 +1,49 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from './config';
+
+describe('parseConfig', () => {
+  it('applies defaults and derives paths and byte limits', () => {
+    const c = parseConfig({ DATA_DIR: '/tmp/x', MAX_UPLOAD_MB: '1.5' });
+    expect(c.PORT).toBe(3000);
+    expect(c.DATABASE_PATH).toBe('/tmp/x/elegans.db');
+    expect(c.maxUploadBytes).toBe(1572864);
+    expect(c.WORKER_CONCURRENCY).toBe(2);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(parseConfig({ PORT: '' }).PORT).toBe(3000);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['MAX_UPLOAD_MB', '0'],
+    ['MAX_UPLOAD_MB', '-3'],
+    ['WORKER_CONCURRENCY', '1.5'],
+    ['REDIS_URL', 'http://x'],
+    ['QUEUE_PREFIX', 'a:b'],
+    ['LOG_LEVEL', 'loud'],
+  ])('rejects %s=%s with a one-line error naming the variable', (key, value) => {
+    let err: unknown;
+    try {
+      parseConfig({ [key]: value });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const msg = (err as Error).message;
+    expect(msg).toContain(key);
+    expect(msg).toContain(JSON.stringify(value));
+    expect(msg).not.toContain('\n');
+  });
+
+  it('stops a process with exit code 78 and one line on stderr', () => {
+    const script = `require('./apps/shared/src/config').loadConfigOrExit({ PORT: 'nope' }); console.log('survived')`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', cwd: process.cwd() });
+    expect(r.status).toBe(78);
+    expect(r.stdout).not.toContain('survived');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/PORT/);
+  });
+});

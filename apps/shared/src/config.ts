@@ -1,0 +1,86 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Configuration from the environment, validated once at start. A bad value stops the process
+ * with one line naming the variable (see `loadConfigOrExit`). Every limit is explicit here.
+ */
+const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(def);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(3000, 0, 65535),
+  REDIS_URL: z
+    .string()
+    .default('redis://127.0.0.1:6379')
+    .refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://'),
+  /** Prefix of every BullMQ/metrics key in Redis: lets several deployments (or test suites) share one Redis. */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, - and _ only (1-32)')
+    .default('elegans'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** SQLite file; defaults to DATA_DIR/elegans.db. */
+  DATABASE_PATH: z.string().min(1).optional(),
+  MAX_UPLOAD_MB: z.coerce.number().positive().max(10_240).default(100),
+  MAX_METADATA_BYTES: int(16_384, 2, 1_048_576),
+  MAX_PAGES: int(2000, 1),
+  PARSE_TIMEOUT_MS: int(120_000, 100),
+  /** Uploads are refused with 429 queue_full beyond this many waiting jobs (back-pressure). */
+  QUEUE_MAX_WAITING: int(10_000, 1),
+  WORKER_CONCURRENCY: int(2, 1, 64),
+  JOB_ATTEMPTS: int(3, 1, 50),
+  JOB_BACKOFF_MS: int(2000, 0),
+  /** A job whose lock is not renewed within this time is taken over by another worker. */
+  LOCK_DURATION_MS: int(30_000, 500),
+  STALLED_INTERVAL_MS: int(30_000, 200),
+  /** SIGTERM: how long the worker waits for its active job before handing it back. */
+  SHUTDOWN_TIMEOUT_MS: int(25_000, 0),
+  SSE_POLL_MS: int(300, 20, 10_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type RawConfig = z.infer<typeof schema>;
+export interface Config extends Omit<RawConfig, 'DATABASE_PATH'> {
+  DATABASE_PATH: string;
+  maxUploadBytes: number;
+}
+
+export class ConfigError extends Error {}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable means "unset" (docker-compose passes `FOO=` through).
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const res = schema.safeParse(cleaned);
+  if (!res.success) {
+    const issue = res.error.issues[0]!;
+    const key = issue.path.join('.');
+    const got = env[key];
+    throw new ConfigError(
+      `invalid configuration: ${key}: ${issue.message}${got !== undefined ? ` (got ${JSON.stringify(got)})` : ''}`,
+    );
+  }
+  const c = res.data;
+  const dataDir = resolve(c.DATA_DIR);
+  return {
+    ...c,
+    DATA_DIR: dataDir,
+    DATABASE_PATH: resolve(c.DATABASE_PATH ?? `${dataDir}/elegans.db`),
+    maxUploadBytes: Math.floor(c.MAX_UPLOAD_MB * 1024 * 1024),
+  };
+}
+
+/** For process entry points: one line on stderr and exit code 78 (EX_CONFIG) on a bad value. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return parseConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`elegans: ${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,177 @@
+import {
+  DocumentStatus,
+  ElegansError,
+  isElegansError,
+  JobName,
+  stageProgress,
+  type ProcessDocumentPayload,
+  type ReindexDocumentPayload,
+} from '@elegans/common';
+import type { DocumentRecord, Storage } from '@elegans/storage';
+import { Inject, Injectable } from '@nestjs/common';
+import { type Job, UnrecoverableError } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../../../shared/src/config';
+import { addTokensStreamed, recordStageDuration } from '../../../shared/src/pipeline-metrics';
+import { CONFIG, LOGGER, STORAGE } from '../../../shared/src/storage.module';
+import { OnJob } from '../jobs/job-handler';
+import { PIPELINE_STAGES, type PipelineStage, type StageContext } from './stage';
+
+export const METRICS_REDIS = Symbol('METRICS_REDIS');
+
+/** Progress writes are throttled: enough for a smooth bar, few enough not to hammer SQLite. */
+const PROGRESS_INTERVAL_MS = 250;
+
+/**
+ * Runs a document through its stages (parse → embed → index → summarize), mirroring status and
+ * progress into the document row and the BullMQ job. Deletion is cancellation: every progress
+ * report checks the row still exists and stops the job when it does not.
+ */
+@Injectable()
+export class PipelineService {
+  constructor(
+    @Inject(STORAGE) private readonly storage: Storage,
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(PIPELINE_STAGES) private readonly stages: PipelineStage[],
+    @Inject(METRICS_REDIS) private readonly redis: Redis,
+  ) {}
+
+  @OnJob(JobName.ProcessDocument)
+  async processDocument(job: Job<ProcessDocumentPayload>) {
+    return this.run(job, job.data.documentId, job.data.tenantId, this.stages);
+  }
+
+  /** Re-runs the stages after parsing on the stored parse (e.g. after a model change). */
+  @OnJob(JobName.ReindexDocument)
+  async reindexDocument(job: Job<ReindexDocumentPayload>) {
+    return this.run(
+      job,
+      job.data.documentId,
+      job.data.tenantId,
+      this.stages.filter((s) => s.name !== 'parsing'),
+    );
+  }
+
+  private async run(job: Job, documentId: string, tenantId: string, stages: PipelineStage[]) {
+    const log = this.logger.child({ jobId: job.id, documentId, attempt: job.attemptsMade + 1 });
+    const doc = await this.storage.documents.getById(documentId);
+    if (!doc || doc.tenantId !== tenantId) {
+      log.info('document no longer exists; job dropped');
+      throw new UnrecoverableError('cancelled: document was deleted');
+    }
+    try {
+      const result = await this.runStages(job, doc, stages, log);
+      return result;
+    } catch (err) {
+      throw await this.handleFailure(job, doc, err, log);
+    }
+  }
+
+  private async runStages(job: Job, doc: DocumentRecord, stages: PipelineStage[], log: Logger) {
+    const id = doc.id;
+    const timings: Record<string, number> = {};
+    let tokens = 0;
+    const alive = async (written: boolean) => {
+      if (!written) throw new ElegansError('cancelled', 'document was deleted while processing');
+    };
+    await alive(await this.storage.documents.update(id, { attempts: job.attemptsMade + 1, error: null }));
+
+    const ctx: StageContext = {
+      document: doc,
+      job,
+      storage: this.storage,
+      logger: log,
+      parsed: null,
+      progress: async () => undefined,
+      addTokens: async (count: number) => {
+        tokens += count;
+        await addTokensStreamed(this.redis, this.config.QUEUE_PREFIX, count);
+      },
+    };
+    if (!stages.some((s) => s.name === 'parsing')) {
+      ctx.parsed = await this.storage.content.loadParsed(id);
+      if (!ctx.parsed) throw new ElegansError('parse_failed', 'no stored parse to reindex; upload the document again');
+    }
+
+    const started = performance.now();
+    for (const stage of stages) {
+      if (!stage.enabled()) continue;
+      let lastWrite = 0;
+      let lastValue = -1;
+      ctx.progress = async (fraction: number) => {
+        const value = stageProgress(stage.name, fraction);
+        const now = performance.now();
+        if (value === lastValue || now - lastWrite < PROGRESS_INTERVAL_MS) {
+          // Still a cancellation point, cheaply: a primary-key lookup.
+          if (now - lastWrite >= PROGRESS_INTERVAL_MS) await alive((await this.storage.documents.getById(id)) !== null);
+          return;
+        }
+        lastWrite = now;
+        lastValue = value;
+        await alive(await this.storage.documents.update(id, { progress: value }));
+        await job.updateProgress(value);
+      };
+      await alive(
+        await this.storage.documents.update(id, { status: stage.name, progress: stageProgress(stage.name, 0) }),
+      );
+      await job.updateProgress(stageProgress(stage.name, 0));
+      const t0 = performance.now();
+      await stage.run(ctx);
+      const ms = Math.round(performance.now() - t0);
+      timings[stage.name] = ms;
+      await alive(
+        await this.storage.documents.update(id, { timings: { ...timings }, progress: stageProgress(stage.name, 1) }),
+      );
+      await recordStageDuration(this.redis, this.config.QUEUE_PREFIX, stage.name, ms / 1000);
+      log.info({ stage: stage.name, ms }, 'stage done');
+    }
+    timings.total = Math.round(performance.now() - started);
+    await alive(
+      await this.storage.documents.update(id, {
+        status: DocumentStatus.Ready,
+        progress: 100,
+        timings,
+        ...(tokens > 0 ? { tokenCount: tokens } : {}),
+      }),
+    );
+    await job.updateProgress(100);
+    log.info({ ms: timings.total }, 'document ready');
+    return { documentId: id, status: DocumentStatus.Ready, timings };
+  }
+
+  /**
+   * Input errors (ElegansError.permanent) fail the document at once with their stable code and
+   * stop BullMQ from retrying. Anything else is retried with backoff; the document is only marked
+   * failed once the last attempt has failed.
+   */
+  private async handleFailure(job: Job, doc: DocumentRecord, err: unknown, log: Logger): Promise<Error> {
+    if (isElegansError(err) && err.code === 'cancelled') {
+      log.info('document deleted during processing; job stopped');
+      return new UnrecoverableError(`cancelled: ${err.message}`);
+    }
+    const attempts = job.opts.attempts ?? 1;
+    const permanent = isElegansError(err) && err.permanent;
+    const lastAttempt = job.attemptsMade + 1 >= attempts;
+    const code = isElegansError(err) ? err.code : 'internal_error';
+    const message = isElegansError(err) ? err.message : 'internal error while processing the document';
+    if (permanent || lastAttempt) {
+      await this.storage.documents.update(doc.id, { status: DocumentStatus.Failed, error: { code, message } });
+      log.warn({ code, permanent, err: isElegansError(err) ? undefined : describe(err) }, 'document failed');
+      return permanent ? new UnrecoverableError(`${code}: ${message}`) : toError(err);
+    }
+    log.warn({ code, err: describe(err) }, 'attempt failed; will retry');
+    await this.storage.documents.update(doc.id, { status: DocumentStatus.Queued });
+    return toError(err);
+  }
+}
+
+function toError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+function describe(err: unknown) {
+  const e = toError(err);
+  return { name: e.name, message: e.message, stack: e.stack };
+}

@@ -1,0 +1,35 @@
+import type { ParsedDocument } from '@elegans/ingest';
+import type { DocumentRecord, Storage } from '@elegans/storage';
+import type { Job } from 'bullmq';
+import type { Logger } from 'pino';
+
+export type StageName = 'parsing' | 'embedding' | 'indexing' | 'summarizing';
+
+/** What a stage gets: the document, storage, and a progress reporter that doubles as a cancellation check. */
+export interface StageContext {
+  readonly document: DocumentRecord;
+  readonly job: Job;
+  readonly storage: Storage;
+  readonly logger: Logger;
+  /** Set by the parse stage (or loaded from storage for a reindex); later stages read it. */
+  parsed: ParsedDocument | null;
+  /**
+   * Reports this stage's progress (0..1), mirrored into the document row and the job. Throws
+   * ElegansError('cancelled') when the document was deleted meanwhile: call it between chunks.
+   */
+  progress(fraction: number): Promise<void>;
+  /** Tokens streamed through the model: counted into /metrics and the document's `tokens`. */
+  addTokens(count: number): Promise<void>;
+}
+
+/**
+ * One step of the document pipeline. A stage that has nothing real to do yet reports
+ * `enabled() === false`: the pipeline skips it (no status change, no timing, no fake result).
+ */
+export interface PipelineStage {
+  readonly name: StageName;
+  enabled(): boolean;
+  run(ctx: StageContext): Promise<void>;
+}
+
+export const PIPELINE_STAGES = Symbol('PIPELINE_STAGES');

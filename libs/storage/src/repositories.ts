@@ -1,0 +1,94 @@
+import type {
+  ApiKeyRecord,
+  DocumentListQuery,
+  DocumentPage,
+  DocumentPatch,
+  DocumentRecord,
+  NewDocument,
+  ParsedDocument,
+  ResultRecord,
+  StoredPage,
+  Tenant,
+} from './types';
+import type { Readable } from 'node:stream';
+
+/**
+ * Repository interfaces: services depend on these, never on SQLite. Every method is async so a
+ * PostgreSQL (or remote blob store) implementation can slot in without touching the services.
+ */
+export interface TenantRepository {
+  create(name: string): Promise<Tenant>;
+  getById(id: string): Promise<Tenant | null>;
+  getByName(name: string): Promise<Tenant | null>;
+  /** Returns the tenant named `name`, creating it when missing. */
+  ensure(name: string): Promise<Tenant>;
+  list(): Promise<Tenant[]>;
+}
+
+export interface ApiKeyRepository {
+  /** Stores only the key's hash; the plaintext never reaches storage. */
+  create(input: { tenantId: string; keyHash: string; prefix: string; label?: string | null }): Promise<ApiKeyRecord>;
+  /** The active (not revoked) key with this hash, or null. */
+  findActiveByHash(keyHash: string): Promise<ApiKeyRecord | null>;
+  touch(id: string, at?: Date): Promise<void>;
+  revoke(id: string): Promise<void>;
+  listForTenant(tenantId: string): Promise<ApiKeyRecord[]>;
+}
+
+export interface DocumentRepository {
+  /** Inserts a queued document; returns null when the tenant already has this content hash. */
+  create(input: NewDocument): Promise<DocumentRecord | null>;
+  /** Only the tenant's own documents: another tenant's id reads as missing. */
+  getForTenant(tenantId: string, id: string): Promise<DocumentRecord | null>;
+  /** Unscoped read, for workers that hold a job payload already bound to a tenant. */
+  getById(id: string): Promise<DocumentRecord | null>;
+  getByHash(tenantId: string, contentHash: string): Promise<DocumentRecord | null>;
+  list(query: DocumentListQuery): Promise<DocumentPage>;
+  /** Returns false when the document no longer exists (deleted meanwhile). */
+  update(id: string, patch: DocumentPatch): Promise<boolean>;
+  /** Deletes the row and, by cascade, every row keyed by its id. Returns false when missing. */
+  delete(tenantId: string, id: string): Promise<boolean>;
+  /** How many documents (any tenant) still point at this blob. */
+  countByHash(contentHash: string): Promise<number>;
+  countByStatus(): Promise<Record<string, number>>;
+}
+
+/** The parsed structure of a document: text, pages, sections, sentences, passages. */
+export interface ContentRepository {
+  /** Replaces everything stored for the document in one transaction (a retried parse is idempotent). */
+  replaceParsed(documentId: string, parsed: ParsedDocument): Promise<void>;
+  /** Rebuilds the ParsedDocument stored by replaceParsed (meta comes from the document row). */
+  loadParsed(documentId: string): Promise<ParsedDocument | null>;
+  getPages(documentId: string): Promise<StoredPage[]>;
+  countRows(documentId: string): Promise<Record<string, number>>;
+}
+
+export interface ResultRepository {
+  put(documentId: string, kind: string, data: unknown): Promise<void>;
+  get(documentId: string, kind: string): Promise<ResultRecord | null>;
+  list(documentId: string): Promise<ResultRecord[]>;
+}
+
+export interface BlobWriteResult {
+  sha256: string;
+  bytes: number;
+  /** First bytes of the content (for magic-byte detection). */
+  head: Uint8Array;
+}
+
+/** A pending upload: bytes land in a temp file while hashed; commit() makes it addressable. */
+export interface PendingBlob {
+  readonly tempPath: string;
+  commit(sha256: string): Promise<void>;
+  discard(): Promise<void>;
+}
+
+/** Content-addressed blobs keyed by sha256. */
+export interface BlobStore {
+  /** Streams `source` into a pending blob while hashing and counting; rejects past maxBytes. */
+  write(source: Readable, maxBytes: number): Promise<{ pending: PendingBlob } & BlobWriteResult>;
+  read(sha256: string): Promise<Uint8Array>;
+  exists(sha256: string): Promise<boolean>;
+  delete(sha256: string): Promise<void>;
+  path(sha256: string): string;
+}

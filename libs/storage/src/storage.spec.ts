@@ -1,0 +1,164 @@
+import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ParsedDocument } from '@elegans/ingest';
+import { generateApiKey, hashApiKey, looksLikeApiKey } from './keys';
+import { openStorage, type Storage } from './storage';
+
+function parsed(text: string): ParsedDocument {
+  const mid = text.indexOf('\n\n');
+  return {
+    text,
+    pages: [
+      { number: 1, start: 0, end: mid },
+      { number: 2, start: mid + 2, end: text.length },
+    ],
+    sections: [{ title: 'Intro', level: 1, start: 0, end: text.length, page: 1 }],
+    sentences: [
+      { index: 0, start: 0, end: mid, page: 1, text: text.slice(0, mid), section: 0 },
+      { index: 1, start: mid + 2, end: text.length, page: 2, text: text.slice(mid + 2), section: 0 },
+    ],
+    passages: [
+      {
+        index: 0,
+        start: 0,
+        end: text.length,
+        pageStart: 1,
+        pageEnd: 2,
+        text,
+        sentenceStart: 0,
+        sentenceEnd: 2,
+      },
+    ],
+    meta: { format: 'text', contentHash: 'x', bytes: text.length, language: 'en', title: null, pageCount: 2 },
+    flags: [],
+  };
+}
+
+describe('api keys', () => {
+  it('hashes deterministically and never returns the plaintext as the hash', () => {
+    const k = generateApiKey();
+    expect(looksLikeApiKey(k.plaintext)).toBe(true);
+    expect(k.hash).toBe(hashApiKey(k.plaintext));
+    expect(k.hash).not.toContain(k.plaintext.slice(13));
+    expect(k.plaintext.startsWith(k.prefix)).toBe(true);
+    expect(generateApiKey().plaintext).not.toBe(k.plaintext);
+    expect(hashApiKey(k.plaintext + 'x')).not.toBe(k.hash);
+  });
+});
+
+describe('sqlite storage', () => {
+  let dir: string;
+  let s: Storage;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'elegans-storage-'));
+    s = openStorage({ databasePath: join(dir, 'db.sqlite'), dataDir: dir });
+  });
+  afterEach(() => {
+    s.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const newDoc = (tenantId: string, hash: string, collection = 'default') => ({
+    tenantId,
+    collection,
+    contentHash: hash,
+    filename: 'a.txt',
+    mimeType: 'text/plain',
+    format: 'text' as const,
+    bytes: 10,
+    metadata: { k: 1 },
+    jobId: null,
+  });
+
+  it('is in WAL mode with foreign keys on', () => {
+    expect(s.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(s.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+  });
+
+  it('finds an active key by hash only, and not once revoked', async () => {
+    const t = await s.tenants.ensure('acme');
+    expect((await s.tenants.ensure('acme')).id).toBe(t.id);
+    const k = generateApiKey();
+    const rec = await s.apiKeys.create({ tenantId: t.id, keyHash: k.hash, prefix: k.prefix });
+    expect((await s.apiKeys.findActiveByHash(k.hash))?.tenantId).toBe(t.id);
+    const raw = s.sqlite.prepare('SELECT * FROM api_keys').all();
+    expect(JSON.stringify(raw)).not.toContain(k.plaintext);
+    await s.apiKeys.revoke(rec.id);
+    expect(await s.apiKeys.findActiveByHash(k.hash)).toBeNull();
+  });
+
+  it('deduplicates by (tenant, content hash) but not across tenants', async () => {
+    const a = await s.tenants.create('a');
+    const b = await s.tenants.create('b');
+    const d1 = await s.documents.create(newDoc(a.id, 'h1'));
+    expect(d1?.status).toBe('queued');
+    expect(await s.documents.create(newDoc(a.id, 'h1'))).toBeNull();
+    expect(await s.documents.create(newDoc(b.id, 'h1'))).not.toBeNull();
+    expect(await s.documents.countByHash('h1')).toBe(2);
+    expect(await s.documents.getForTenant(b.id, d1!.id)).toBeNull();
+    expect((await s.documents.getForTenant(a.id, d1!.id))?.metadata).toEqual({ k: 1 });
+  });
+
+  it('paginates newest first with a cursor and filters', async () => {
+    const a = await s.tenants.create('a');
+    for (let i = 0; i < 5; i++) await s.documents.create(newDoc(a.id, `h${i}`, i % 2 ? 'odd' : 'even'));
+    const p1 = await s.documents.list({ tenantId: a.id, limit: 2 });
+    const p2 = await s.documents.list({ tenantId: a.id, limit: 2, cursor: p1.nextCursor! });
+    const p3 = await s.documents.list({ tenantId: a.id, limit: 2, cursor: p2.nextCursor! });
+    const ids = [...p1.items, ...p2.items, ...p3.items].map((d) => d.contentHash);
+    expect(new Set(ids).size).toBe(5);
+    expect(p3.nextCursor).toBeNull();
+    expect((await s.documents.list({ tenantId: a.id, limit: 10, collection: 'odd' })).items).toHaveLength(2);
+    const d = (await s.documents.getByHash(a.id, 'h0'))!;
+    await s.documents.update(d.id, { status: 'ready', progress: 140, timings: { parsing: 12 } });
+    const ready = await s.documents.list({ tenantId: a.id, limit: 10, status: 'ready' });
+    expect(ready.items.map((x) => [x.id, x.progress, x.timings])).toEqual([[d.id, 100, { parsing: 12 }]]);
+  });
+
+  it('stores parsed content and deletes every row by cascade', async () => {
+    const a = await s.tenants.create('a');
+    const d = (await s.documents.create(newDoc(a.id, 'h')))!;
+    const p = parsed('Hello world.\n\nSecond page.');
+    await s.content.replaceParsed(d.id, p);
+    await s.content.replaceParsed(d.id, p); // idempotent on retry
+    await s.results.put(d.id, 'summary', { text: 'x' });
+    expect(await s.content.countRows(d.id)).toEqual({
+      document_texts: 1,
+      pages: 2,
+      sections: 1,
+      sentences: 2,
+      passages: 1,
+      results: 1,
+    });
+    const back = await s.content.loadParsed(d.id);
+    expect(back?.pages).toEqual(p.pages);
+    expect(back?.sentences).toEqual(p.sentences);
+    expect(back?.passages).toEqual(p.passages);
+    expect((await s.content.getPages(d.id))[1]?.text).toBe('Second page.');
+    expect(await s.documents.delete(a.id, d.id)).toBe(true);
+    expect(Object.values(await s.content.countRows(d.id)).every((n) => n === 0)).toBe(true);
+    await expect(s.content.replaceParsed(d.id, p)).rejects.toMatchObject({ code: 'cancelled' });
+    expect(await s.documents.update(d.id, { progress: 5 })).toBe(false);
+  });
+
+  it('streams a blob while hashing, rejects oversize uploads without leaving temp files', async () => {
+    const data = Buffer.from('%PDF-1.7 some bytes '.repeat(1000));
+    const w = await s.blobs.write(Readable.from([data.subarray(0, 7000), data.subarray(7000)]), data.length);
+    expect(w.sha256).toBe(createHash('sha256').update(data).digest('hex'));
+    expect(w.bytes).toBe(data.length);
+    expect(Buffer.from(w.head).toString('latin1').startsWith('%PDF-1.7')).toBe(true);
+    await w.pending.commit(w.sha256);
+    expect(Buffer.from(await s.blobs.read(w.sha256)).equals(data)).toBe(true);
+    await expect(s.blobs.write(Readable.from([data]), data.length - 1)).rejects.toMatchObject({
+      code: 'payload_too_large',
+    });
+    expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
+    await s.blobs.delete(w.sha256);
+    expect(existsSync(s.blobs.path(w.sha256))).toBe(false);
+    expect(() => s.blobs.path('../../etc/passwd')).toThrow();
+  });
+});
