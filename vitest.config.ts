@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 
 const alias = {
   '@elegans/common': resolve(__dirname, 'libs/common/src/index.ts'),
+  // Before '@elegans/ingest': vite matches string aliases as prefixes, first entry wins.
+  '@elegans/ingest/testing': resolve(__dirname, 'libs/ingest/src/testing/index.ts'),
   '@elegans/ingest': resolve(__dirname, 'libs/ingest/src/index.ts'),
   '@elegans/model': resolve(__dirname, 'libs/model/src/index.ts'),
   '@elegans/retrieval': resolve(__dirname, 'libs/retrieval/src/index.ts'),

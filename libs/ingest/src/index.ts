@@ -6,3 +6,4 @@ export { segment, buildSections, buildPassages, countWords, pageAt, MAX_SENTENCE
 export { splitSentences, type SentenceRange, type SentenceSplitOptions } from './segment/sentences';
 export { detectLanguage } from './language';
 export { decodeText } from './formats/text';
+export { parseFileReport, type ParseReport } from './report';
