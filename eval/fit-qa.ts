@@ -18,6 +18,7 @@ import {
   parseSquad,
   predictLogistic,
   questionRows,
+  LiquidEmbedder,
   type AnswerModel,
   type Embedder,
   type SquadCorpus,
@@ -58,8 +59,7 @@ function fit(c: SquadCorpus, train: (a: number) => boolean, target: string): Ans
 
 async function loadEmbedder(dir: string | undefined): Promise<Embedder | null> {
   if (!dir) return null;
-  const { createEmbedder } = await import('../apps/cli/src/analysis-embedder');
-  return createEmbedder(dir);
+  return LiquidEmbedder.load({ modelDir: dir });
 }
 
 async function main() {

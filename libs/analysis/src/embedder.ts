@@ -31,4 +31,6 @@ export interface Embedder {
   readonly version: string;
   embedDocument(doc: SegmentedText): Promise<DocumentVectors>;
   embedQuery(text: string): Promise<Vector>;
+  /** Many queries at once (batched by the model when it can). */
+  embedQueries?(texts: readonly string[]): Promise<Vector[]>;
 }

@@ -14,3 +14,5 @@ export * from './answer/answer';
 export * from './eval/segment';
 export * from './eval/summeval';
 export * from './eval/squad';
+export * from './analyze';
+export * from './liquid-embedder';

@@ -54,6 +54,10 @@ export interface AnswerInput {
   queryVector?: Vector | null;
   sentences: readonly AnswerSentence[];
   passages?: readonly SupportingPassage[];
+  /** Statistics over a larger set than the candidates (the whole document), from prepareCandidates(sentences). */
+  prepared?: PreparedCandidates;
+  /** Indices of `sentences` to rank (default all). */
+  candidates?: readonly number[];
 }
 
 export interface RankedSentence {
@@ -229,8 +233,8 @@ export function highlightSpan(q: QuestionTerms, sentence: string): { start: numb
 
 export function answerQuestion(input: AnswerInput, model: AnswerModel = ANSWER_MODEL): AnswerResult {
   const q = questionTerms(input.question);
-  const prep = prepareCandidates(input.sentences);
-  const ranked = rankCandidates(q, input.queryVector, prep, undefined, undefined, model);
+  const prep = input.prepared ?? prepareCandidates(input.sentences);
+  const ranked = rankCandidates(q, input.queryVector, prep, input.candidates, undefined, model);
   const g = confidenceFeatures(q, ranked, prep);
   const confidence = confidenceOf(g, model);
   const supportingPassages = input.passages ? [...input.passages] : [];

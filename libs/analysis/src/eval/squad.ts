@@ -125,9 +125,14 @@ export async function loadSquadCorpus(
     onProgress?.('paragraphs', ++done, paras.length);
   }
   if (embedder) {
-    for (const [i, q] of questions.entries()) {
-      q.vector = await embedder.embedQuery(q.question);
-      if (i % 50 === 0 || i === questions.length - 1) onProgress?.('questions', i + 1, questions.length);
+    const batch = 64;
+    for (let i = 0; i < questions.length; i += batch) {
+      const group = questions.slice(i, i + batch);
+      const vs = embedder.embedQueries
+        ? await embedder.embedQueries(group.map((q) => q.question))
+        : await Promise.all(group.map((q) => embedder.embedQuery(q.question)));
+      group.forEach((q, k) => (q.vector = vs[k]!));
+      onProgress?.('questions', Math.min(questions.length, i + batch), questions.length);
     }
   }
   const prep = prepareCandidates(sentences);
