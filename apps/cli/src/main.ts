@@ -9,8 +9,6 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   // registry: one line per command; keep sorted
   analyze: () => import('./commands/analyze.js'),
   batch: () => import('./commands/batch.js'),
-  'bench model': () => import('./commands/bench-model.js'),
-  'eval retrieval': () => import('./commands/eval-retrieval.js'),
   'eval qa': () => import('./commands/eval-qa.js'),
   'eval summaries': () => import('./commands/eval-summaries.js'),
   'keys create': () => import('./commands/keys-create.js'),
