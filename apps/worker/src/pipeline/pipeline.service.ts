@@ -147,7 +147,10 @@ export class PipelineService {
    * failed once the last attempt has failed.
    */
   private async handleFailure(job: Job, doc: DocumentRecord, err: unknown, log: Logger): Promise<Error> {
-    if (isElegansError(err) && err.code === 'cancelled') {
+    // Whatever the error, a document deleted meanwhile means cancellation (its blob may have
+    // vanished under the parser, which would otherwise read as a parse failure).
+    const gone = (await this.storage.documents.getById(doc.id)) === null;
+    if (gone || (isElegansError(err) && err.code === 'cancelled')) {
       log.info('document deleted during processing; job stopped');
       return new UnrecoverableError(`cancelled: ${err.message}`);
     }
