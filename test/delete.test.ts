@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query, rowsForDocument } from './support/db';
 import { makePdf } from './support/fixtures';
 import { auth, getJson, upload, waitForStatus } from './support/http';
-import { createKey, makeEnv, startApi, startWorker, type Api, type Env, type Service } from './support/services';
+import { createKey, makeEnv, startApi, startWorker, type Api, type Env } from './support/services';
 
 describe('DELETE removes rows, blob and job', () => {
   let env: Env;
