@@ -106,7 +106,35 @@ export function bodyFontSize(pages: PageLines[]): number {
  * well above the page's usual line spacing, a font-size change, or a short line that ends a
  * sentence. With `headingSizes`, short lines in a larger font become headings.
  */
-export function appendPage(b: TextBuilder, page: PageLines, headingLevels: Map<number, number> | null): void {
+export interface OutlineTitle {
+  title: string;
+  level: number;
+  page: number;
+  placed?: boolean;
+}
+
+const squash = (t: string): string => t.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+
+/** An outline title matches a line that is the title, possibly with a short number in front. */
+function matchOutline(line: string, titles: OutlineTitle[] | undefined): OutlineTitle | undefined {
+  if (!titles?.length) return undefined;
+  const l = squash(line);
+  return titles.find((t) => {
+    if (t.placed) return false;
+    const k = squash(t.title);
+    return (
+      k.length > 0 &&
+      (l === k || (l.endsWith(k) && l.length <= k.length + 8) || (k.endsWith(l) && l.length >= k.length * 0.6))
+    );
+  });
+}
+
+export function appendPage(
+  b: TextBuilder,
+  page: PageLines,
+  headingLevels: Map<number, number> | null,
+  outlineTitles?: OutlineTitle[],
+): void {
   b.beginPage();
   const lines = page.lines.filter((l) => l.text);
   const gaps: number[] = [];
@@ -125,6 +153,14 @@ export function appendPage(b: TextBuilder, page: PageLines, headingLevels: Map<n
     para = '';
   };
   for (const l of lines) {
+    const outlined = matchOutline(l.text, outlineTitles);
+    if (outlined) {
+      outlined.placed = true;
+      flush();
+      b.addHeading(l.text, outlined.level);
+      prev = l;
+      continue;
+    }
     const level = headingLevels?.get(Math.round(l.size * 2) / 2);
     const isHeading = level !== undefined && l.text.length <= 120 && !/[.,;:]$/.test(l.text) && /\p{L}/u.test(l.text);
     if (isHeading) {
@@ -175,15 +211,19 @@ export function headingLevelsFromFonts(pages: PageLines[]): Map<number, number> 
   return new Map(sizes.map((s, i) => [s, i + 1]));
 }
 
-/** Places outline entries: at the title's first occurrence on its page, else at the page start. */
+/**
+ * Places outline entries that matched no line: at the title's first occurrence on its page, else
+ * at the page start.
+ */
 export function placeOutline(
   text: string,
   pages: { number: number; start: number; end: number }[],
-  entries: { title: string; level: number; page: number }[],
+  entries: OutlineTitle[],
 ): HeadingMark[] {
   const out: HeadingMark[] = [];
   const lower = text.toLowerCase();
   for (const e of entries) {
+    if (e.placed) continue;
     const page = pages[e.page - 1];
     if (!page) continue;
     const title = e.title.normalize('NFKC').replace(/\s+/g, ' ').trim();

@@ -3,7 +3,14 @@ import { ElegansError } from '@elegans/common';
 import { TextBuilder } from '../builder';
 import type { DocumentFlag } from '../types';
 import { layoutPage, type RawItem } from './pdf-layout';
-import { appendPage, headingLevelsFromFonts, placeOutline, removeBoilerplate, type PageLines } from './pdf-text';
+import {
+  appendPage,
+  headingLevelsFromFonts,
+  placeOutline,
+  removeBoilerplate,
+  type OutlineTitle,
+  type PageLines,
+} from './pdf-text';
 import type { FormatContext, FormatResult } from './types';
 
 /** The slice of the pdf.js API used here (its types are ESM-only). */
@@ -113,10 +120,12 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
     const outline = await readOutline(doc).catch(() => []);
     const b = new TextBuilder();
     const fontLevels = outline.length ? null : headingLevelsFromFonts(pages);
-    for (const p of pages) appendPage(b, p, fontLevels);
+    const byPage = new Map<number, OutlineTitle[]>();
+    for (const o of outline) byPage.set(o.page, [...(byPage.get(o.page) ?? []), o]);
+    pages.forEach((p, i) => appendPage(b, p, fontLevels, byPage.get(i + 1)));
     const text = b.finish();
     if (!/\S/.test(text)) flags.push('no_text_layer');
-    const headings = outline.length ? placeOutline(text, b.pages, outline) : b.headings;
+    const headings = [...b.headings, ...placeOutline(text, b.pages, outline)].sort((x, y) => x.start - y.start);
     const title = await readTitle(doc);
     return { text, pages: b.pages, headings, softLineBreaks: false, title, flags };
   } finally {
@@ -143,10 +152,10 @@ async function readTitle(doc: PdfDoc): Promise<string | null> {
 }
 
 /** Flattened outline with 1-based page numbers, depth-first (document order in practice). */
-async function readOutline(doc: PdfDoc): Promise<{ title: string; level: number; page: number }[]> {
+async function readOutline(doc: PdfDoc): Promise<OutlineTitle[]> {
   const roots = await doc.getOutline();
   if (!roots?.length) return [];
-  const out: { title: string; level: number; page: number }[] = [];
+  const out: OutlineTitle[] = [];
   const visit = async (nodes: OutlineNode[], level: number): Promise<void> => {
     for (const node of nodes) {
       if (out.length >= MAX_OUTLINE_ENTRIES) return;

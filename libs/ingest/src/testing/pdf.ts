@@ -52,7 +52,7 @@ export async function makePdf(opts: PdfFixtureOptions): Promise<Uint8Array> {
     const page = doc.addPage([612, 792]);
     pageRefs.push(page.ref);
     const p: PdfFixturePage = Array.isArray(spec) ? { lines: spec } : spec;
-    let y = 720;
+    let y = 708;
     if (opts.header) page.drawText(opts.header, { x: 72, y: 760, size: 9, font });
     if (opts.footer) page.drawText(opts.footer.replace('{page}', String(i + 1)), { x: 72, y: 36, size: 9, font });
     if (opts.pageNumbers) page.drawText(String(i + 1), { x: 300, y: 50, size: 9, font });

@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { isElegansError } from '@elegans/common';
+import { parseDocument } from '../parse';
+import { encryptPdf, hasQpdf, makePdf } from '../testing';
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'ok';
+  } catch (err) {
+    return isElegansError(err) ? err.code : `unexpected: ${String(err)}`;
+  }
+}
+
+const BODY = ['The first page talks about liquid networks.', 'They are continuous-time recurrent models.'];
+
+describe('PDF parsing', () => {
+  it('keeps pages apart with exact per-page offsets', async () => {
+    const pdf = await makePdf({
+      pages: [BODY, ['Second page has different words here.'], ['Third page closes the document.']],
+    });
+    const doc = await parseDocument(pdf);
+    expect(doc.meta.format).toBe('pdf');
+    expect(doc.pages.map((p) => p.number)).toEqual([1, 2, 3]);
+    const pageTexts = doc.pages.map((p) => doc.text.slice(p.start, p.end));
+    expect(pageTexts[0]).toContain('liquid networks');
+    expect(pageTexts[1]).toBe('Second page has different words here.');
+    expect(pageTexts[2]).toBe('Third page closes the document.');
+    // Pages are joined by a blank line.
+    expect(doc.text.slice(doc.pages[0]!.end, doc.pages[1]!.start)).toBe('\n\n');
+    const s = doc.sentences.find((x) => x.text.startsWith('Second page'))!;
+    expect(s.page).toBe(2);
+    expect(doc.meta.pageCount).toBe(3);
+    expect(doc.meta.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(doc.meta.language).toBe('en');
+  });
+
+  it('reads a two-column page column by column, after a full-width heading', async () => {
+    const left = [
+      'Alpha one starts the left column',
+      'alpha two continues the left',
+      'alpha three ends',
+      'alpha four',
+      'alpha five left.',
+    ];
+    const right = [
+      'Beta one starts the right column',
+      'beta two continues the right',
+      'beta three ends',
+      'beta four',
+      'beta five right.',
+    ];
+    const doc = await parseDocument(
+      await makePdf({ pages: [{ heading: 'A Two Column Paper', columns: [left, right] }] }),
+    );
+    const t = doc.text;
+    expect(t.indexOf('A Two Column Paper')).toBeLessThan(t.indexOf('Alpha one'));
+    expect(t.indexOf('alpha five left.')).toBeLessThan(t.indexOf('Beta one'));
+    // No line mixes both columns.
+    expect(t).not.toMatch(/column Beta|Alpha one starts the left column Beta/);
+    expect(t).toContain('Alpha one starts the left column alpha two continues the left');
+  });
+
+  it('drops running headers, footers and page numbers, but keeps body text', async () => {
+    const bodies = [
+      'Liquid networks adapt.',
+      'Recurrent cells carry state.',
+      'Sentences become time steps.',
+      'Retrieval needs exact offsets.',
+    ];
+    const pages = bodies.map((b) => [b]);
+    const doc = await parseDocument(
+      await makePdf({
+        pages,
+        header: 'Journal of Liquid Networks, Vol. 3',
+        footer: 'Page {page} of 4',
+        pageNumbers: true,
+      }),
+    );
+    expect(doc.text).not.toContain('Journal of Liquid Networks');
+    expect(doc.text).not.toMatch(/Page \d of 4/);
+    expect(doc.text).not.toMatch(/^\d$/m);
+    expect(doc.pages.map((p) => doc.text.slice(p.start, p.end))).toEqual(bodies);
+  });
+
+  it('keeps a header that appears on a single page only', async () => {
+    const doc = await parseDocument(await makePdf({ pages: [['Intro body.'], ['Second body.']], header: undefined }));
+    expect(doc.text).toContain('Intro body.');
+    const withTitle = await parseDocument(
+      await makePdf({
+        pages: [{ lines: ['Unique first-page banner line', 'Body one.'] }, ['Body two.'], ['Body three.']],
+      }),
+    );
+    expect(withTitle.text).toContain('Unique first-page banner line');
+  });
+
+  it('joins words hyphenated at line ends and keeps real hyphens', async () => {
+    const doc = await parseDocument(
+      await makePdf({
+        pages: [
+          [
+            'The network learns continu-',
+            'ous dynamics from a well-known',
+            'data set with state-',
+            'of-the-art results.',
+          ],
+        ],
+      }),
+    );
+    expect(doc.text).toContain('continuous dynamics');
+    expect(doc.text).toContain('well-known');
+    expect(doc.text).not.toContain('continu-');
+  });
+
+  it('takes section titles from the outline, at the title on its page', async () => {
+    const pdf = await makePdf({
+      pages: [
+        ['Introduction', 'Intro text here.'],
+        ['Methods', 'We did things.'],
+        ['Results', 'It worked.'],
+      ],
+      outline: [
+        { title: 'Introduction', page: 1 },
+        { title: 'Methods', page: 2, children: [{ title: 'Results', page: 3 }] },
+      ],
+    });
+    const doc = await parseDocument(pdf);
+    expect(doc.sections.map((s) => [s.title, s.level, s.page])).toEqual([
+      ['Introduction', 1, 1],
+      ['Methods', 1, 2],
+      ['Results', 2, 3],
+    ]);
+    for (const s of doc.sections) expect(doc.text.slice(s.start, s.start + s.title.length)).toBe(s.title);
+    expect(doc.sections[1]!.end).toBe(doc.text.length);
+    const worked = doc.sentences.find((s) => s.text === 'It worked.')!;
+    expect(doc.sections[worked.section]!.title).toBe('Results');
+  });
+
+  it('flags a PDF without a text layer and still returns its pages', async () => {
+    const doc = await parseDocument(await makePdf({ pages: [[], []], drawBox: true }));
+    expect(doc.flags).toContain('no_text_layer');
+    expect(doc.text).toBe('');
+    expect(doc.pages).toHaveLength(2);
+    expect(doc.sentences).toHaveLength(0);
+  });
+
+  it('fails truncated and garbage PDFs with pdf_corrupt', async () => {
+    const pdf = await makePdf({ pages: [BODY] });
+    expect(await codeOf(parseDocument(pdf.subarray(0, 40), { format: 'pdf' }))).toBe('pdf_corrupt');
+    const garbage = new Uint8Array(4096).map((_, i) => (i * 7919) % 251);
+    garbage.set(new TextEncoder().encode('%PDF-1.7\n'), 0);
+    expect(await codeOf(parseDocument(garbage))).toBe('pdf_corrupt');
+    // Garbage without a signature is not a PDF at all.
+    expect(await codeOf(parseDocument(new Uint8Array(256).fill(1)))).toBe('unsupported_format');
+  });
+
+  it('parses a PDF truncated in its tail (xref lost) through pdf.js reconstruction', async () => {
+    const pdf = await makePdf({ pages: [BODY, ['Second page text.']] });
+    const cut = pdf.subarray(0, Math.floor(pdf.length * 0.9));
+    const code = await codeOf(parseDocument(cut));
+    expect(['ok', 'pdf_corrupt']).toContain(code);
+  });
+
+  it('enforces the page and byte limits', async () => {
+    const pdf = await makePdf({ pages: [['a.'], ['b.'], ['c.']] });
+    expect(await codeOf(parseDocument(pdf, { limits: { maxPages: 2 } }))).toBe('too_many_pages');
+    expect(await codeOf(parseDocument(pdf, { limits: { maxBytes: 100 } }))).toBe('too_large');
+  });
+
+  it.runIf(hasQpdf())('opens an encrypted PDF with an empty user password', async () => {
+    const enc = encryptPdf(await makePdf({ pages: [BODY] }), '');
+    const doc = await parseDocument(enc);
+    expect(doc.flags).toContain('encrypted');
+    expect(doc.text).toContain('liquid networks');
+  });
+
+  it.runIf(hasQpdf())('fails with pdf_password_required when a user password is set', async () => {
+    const enc = encryptPdf(await makePdf({ pages: [BODY] }), 'user-secret');
+    expect(await codeOf(parseDocument(enc))).toBe('pdf_password_required');
+  });
+});

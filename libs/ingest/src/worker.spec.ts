@@ -1,0 +1,78 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isElegansError } from '@elegans/common';
+import { parseDocument } from './parse';
+import { makePdf } from './testing';
+import { closeParseWorkers, parseInWorker } from './worker';
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'ok';
+  } catch (err) {
+    return isElegansError(err) ? err.code : `unexpected: ${String(err)}`;
+  }
+}
+
+afterAll(() => closeParseWorkers());
+
+const pages = Array.from({ length: 6 }, (_, i) => [
+  `Page ${i + 1} of the worker test says hello.`,
+  'Another line follows here.',
+]);
+
+describe('parseInWorker', () => {
+  it('returns what parseDocument returns, reports progress, and leaves the caller bytes intact', async () => {
+    const pdf = await makePdf({ pages });
+    const before = Buffer.from(pdf).toString('base64');
+    const progress: number[] = [];
+    const inWorker = await parseInWorker(pdf, { onProgress: (f) => progress.push(f) });
+    const inThread = await parseDocument(pdf);
+    expect(inWorker.text).toBe(inThread.text);
+    expect(inWorker.sentences).toEqual(inThread.sentences);
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.at(-1)).toBe(1);
+    expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+    expect(Buffer.from(pdf).toString('base64')).toBe(before);
+  });
+
+  it('reads from a path, and reports unreadable paths and size limits without reading', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'elegans-ingest-'));
+    const file = join(dir, 'doc.md');
+    writeFileSync(file, '# Hello\n\nWorld here.');
+    const doc = await parseInWorker(file);
+    expect(doc.sections[0]?.title).toBe('Hello');
+    expect(await codeOf(parseInWorker(join(dir, 'missing.pdf')))).toBe('parse_failed');
+    expect(await codeOf(parseInWorker(file, { limits: { maxBytes: 5 } }))).toBe('too_large');
+  });
+
+  it('kills a parse at the time limit and keeps serving afterwards', async () => {
+    const pdf = await makePdf({ pages });
+    expect(await codeOf(parseInWorker(pdf, { limits: { parseTimeoutMs: 1 } }))).toBe('parse_timeout');
+    const doc = await parseInWorker(pdf);
+    expect(doc.pages).toHaveLength(6);
+  });
+
+  it('survives a worker that runs out of memory', async () => {
+    // ~12 MB of Markdown against a 16 MB heap cap: the thread dies, the caller does not.
+    const big = new TextEncoder().encode(`# Big\n\n${'word '.repeat(2_500_000)}`);
+    const code = await codeOf(parseInWorker(big, { limits: { workerMemoryMb: 16 } }));
+    expect(code).toBe('parse_failed');
+    const ok = await parseInWorker(new TextEncoder().encode('Still alive. Yes.'));
+    expect(ok.sentences).toHaveLength(2);
+  });
+
+  it('cancels on abort', async () => {
+    const pdf = await makePdf({ pages });
+    const ac = new AbortController();
+    const p = parseInWorker(pdf, { signal: ac.signal });
+    ac.abort();
+    expect(await codeOf(p)).toBe('cancelled');
+  });
+
+  it('classifies error codes from inside the worker', async () => {
+    expect(await codeOf(parseInWorker(new Uint8Array([0, 1, 2, 3, 4])))).toBe('unsupported_format');
+  });
+});
