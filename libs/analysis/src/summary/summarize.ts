@@ -53,8 +53,8 @@ export const DEFAULT_SUMMARY_WEIGHTS: SummaryWeights = {
   dense: 0.1,
   lexical: 0.1,
   position: 3,
-  length: 0.3,
-  lambda: 0.8,
+  length: 1,
+  lambda: 0.6,
 };
 
 export interface SummarySentence {
@@ -185,7 +185,11 @@ export function summarize(
     weights,
   );
   const wc = texts.map((t) => words(t).length);
-  const picked = selectMmr(scores, similarity, length, wc, weights.lambda);
+  // Fragments (headings, bylines, captions of under four words) are not summary sentences, unless the
+  // document has nothing else.
+  const full = wc.map((n, i) => (n >= 4 ? i : -1)).filter((i) => i >= 0);
+  const pool = full.length >= Math.min(length.sentences ?? 1, texts.length) ? full : undefined;
+  const picked = selectMmr(scores, similarity, length, wc, weights.lambda, pool);
   return picked.map((i) => {
     const s = input.sentences[i]!;
     return { index: i, text: s.text, page: s.page, start: s.start, end: s.end, salience: scores[i]! };
