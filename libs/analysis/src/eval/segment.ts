@@ -4,6 +4,8 @@
  * It knows common abbreviations, initials, decimals and the space-before-punctuation of tokenized
  * corpora (CNN/DailyMail in SummEval).
  */
+import { MAX_SENTENCE_CHARS, splitSentences } from '@elegans/ingest';
+
 export interface TextSpan {
   text: string;
   start: number;
@@ -18,7 +20,7 @@ const ABBREV = new Set(
   ).split(' '),
 );
 
-export function splitSentences(text: string): TextSpan[] {
+export function splitSentencesSimple(text: string): TextSpan[] {
   const out: TextSpan[] = [];
   let start = 0;
   const push = (end: number) => {
@@ -47,6 +49,15 @@ export function splitSentences(text: string): TextSpan[] {
   }
   push(text.length);
   return out;
+}
+
+/** Sentences of a plain string by libs/ingest's splitter (the one the service uses), as text spans. */
+export function sentenceSpans(text: string): TextSpan[] {
+  return splitSentences(text, { softLineBreaks: true, maxChars: MAX_SENTENCE_CHARS }).map((r) => ({
+    text: text.slice(r.start, r.end),
+    start: r.start,
+    end: r.end,
+  }));
 }
 
 /** Group consecutive sentences into passages of about `targetWords` words (ingest's default is 200). */

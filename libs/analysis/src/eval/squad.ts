@@ -14,7 +14,7 @@ import { ANSWER_MODEL, type AnswerModel } from '../answer/weights';
 import type { Embedder } from '../embedder';
 import { Bm25Index } from '../text/bm25';
 import { cosine, type Vector } from '../vectors';
-import { groupPassages, splitSentences } from './segment';
+import { groupPassages, sentenceSpans } from './segment';
 
 /** SQuAD v1/v2: `title` and `is_impossible` optional; a context may be a whole paper. */
 interface SquadFile {
@@ -83,7 +83,7 @@ export async function loadSquadCorpus(
   const paras = file.data.flatMap((a, ai) => a.paragraphs.map((p) => ({ a: ai, p })));
   let done = 0;
   for (const [pi, { a, p }] of paras.entries()) {
-    const spans = splitSentences(p.context);
+    const spans = sentenceSpans(p.context);
     const first = sentences.length;
     const groups = groupPassages(spans);
     const localVectors = embedder

@@ -2,7 +2,7 @@ import type { Embedder } from '../embedder';
 import { rougeMulti, type RougeScores } from '../rouge';
 import { leadK, textRank } from '../summary/baselines';
 import { summarize } from '../summary/summarize';
-import { groupPassages, splitSentences } from './segment';
+import { groupPassages, sentenceSpans } from './segment';
 
 /** SummEval-style input: id → { src, ref_summs? | ref_summ? }. */
 export interface SummEvalEntry {
@@ -65,7 +65,7 @@ export async function evalSummaries(
   for (const [, refs, src] of entries) {
     minRefs = Math.min(minRefs, refs.length);
     maxRefs = Math.max(maxRefs, refs.length);
-    const spans = splitSentences(src);
+    const spans = sentenceSpans(src);
     const sentences = spans.map((s) => ({ ...s, page: 1 }));
     const texts = sentences.map((s) => s.text);
     let vectors = null;
