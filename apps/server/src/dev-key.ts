@@ -1,0 +1,36 @@
+import { generateApiKey, openStorage } from '@elegans/storage';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../../shared/src/config';
+import { MIGRATION_SETS } from '../../shared/src/migrations';
+
+export const DEV_TENANT = 'dev';
+
+/**
+ * Runs the migrations once (before the API and worker race to), and on the very first start
+ * creates the `dev` tenant with one key. Only the hash is stored in the database; the plaintext
+ * is returned to be printed once and written to DATA_DIR/dev-api-key (mode 0600) for local use.
+ */
+export async function prepareDatabase(config: Config): Promise<{ key: string | null; keyFile: string }> {
+  const keyFile = join(config.DATA_DIR, 'dev-api-key');
+  const storage = openStorage({
+    databasePath: config.DATABASE_PATH,
+    dataDir: config.DATA_DIR,
+    migrations: MIGRATION_SETS,
+  });
+  try {
+    if (await storage.tenants.getByName(DEV_TENANT)) return { key: null, keyFile };
+    const tenant = await storage.tenants.ensure(DEV_TENANT);
+    const key = generateApiKey();
+    await storage.apiKeys.create({
+      tenantId: tenant.id,
+      keyHash: key.hash,
+      prefix: key.prefix,
+      label: 'dev (first start)',
+    });
+    writeFileSync(keyFile, `${key.plaintext}\n`, { mode: 0o600 });
+    return { key: key.plaintext, keyFile };
+  } finally {
+    storage.close();
+  }
+}
