@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   analyze: () => import('./commands/analyze.js'),
   batch: () => import('./commands/batch.js'),
   'eval qa': () => import('./commands/eval-qa.js'),
+  'eval retrieval': () => import('./commands/eval-retrieval.js'),
   'eval summaries': () => import('./commands/eval-summaries.js'),
   'keys create': () => import('./commands/keys-create.js'),
   parse: () => import('./commands/parse.js'),

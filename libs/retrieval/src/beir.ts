@@ -102,23 +102,23 @@ export interface BeirEvalResult {
 
 const TENANT = 'beir';
 
-/** Indexes the collection in an in-memory SQLite and scores each mode over the same queries. */
-export async function runBeirEval(col: BeirCollection, opts: BeirEvalOptions = {}): Promise<BeirEvalResult> {
-  const log = opts.progress ?? (() => undefined);
+export interface BeirIndex {
+  store: RetrievalStore;
+  /** passage id → BEIR document id */
+  ids: Map<number, string>;
+  close(): void;
+}
+
+/** Indexes a collection (one passage per document) in an in-memory SQLite. */
+export function buildBeirIndex(
+  col: BeirCollection,
+  texts: string[],
+  vectors: Float32Array[] | null,
+  modelVersion: string | null,
+): BeirIndex {
   const db = new Database(':memory:');
   runMigrations(db, [RETRIEVAL_MIGRATIONS]);
   const store = new RetrievalStore(db);
-  const texts = col.corpus.map(docText);
-
-  let vectors: Float32Array[] | null = null;
-  const t0 = performance.now();
-  if (opts.embedDocuments && opts.embedder) {
-    log(`embedding ${texts.length} documents`);
-    vectors = await opts.embedDocuments(texts);
-  }
-  const tEmbed = performance.now() - t0;
-
-  const t1 = performance.now();
   const ids = new Map<number, string>();
   db.transaction(() => {
     col.corpus.forEach((d, i) => {
@@ -130,33 +130,59 @@ export async function runBeirEval(col: BeirCollection, opts: BeirEvalOptions = {
           { index: 0, start: 0, end: text.length, pageStart: 1, pageEnd: 1, text, sentenceStart: 0, sentenceEnd: 0 },
         ],
         sentences: [],
-        vectors: vectors ? { modelVersion: opts.embedder!.modelVersion, passages: [vectors[i]!] } : undefined,
+        vectors: vectors && modelVersion ? { modelVersion, passages: [vectors[i]!] } : undefined,
       });
       ids.set(passageIds[0]!, d.id);
     });
   })();
+  return { store, ids, close: () => db.close() };
+}
+
+/** Runs every judged query through one mode and scores the top 100. */
+export async function evaluateMode(
+  retriever: Retriever,
+  index: BeirIndex,
+  col: BeirCollection,
+  mode: SearchMode,
+): Promise<RankingMetrics> {
+  const runs = new Map<string, string[]>();
+  for (const [qid, q] of col.queries) {
+    const ranked = await retriever.rank(q, mode, 'passage', { tenantId: TENANT }, 100);
+    runs.set(
+      qid,
+      ranked.slice(0, 100).map((h) => index.ids.get(h.id)!),
+    );
+  }
+  return evaluateRuns(runs, col.qrels);
+}
+
+/** Indexes the collection in an in-memory SQLite and scores each mode over the same queries. */
+export async function runBeirEval(col: BeirCollection, opts: BeirEvalOptions = {}): Promise<BeirEvalResult> {
+  const log = opts.progress ?? (() => undefined);
+  const texts = col.corpus.map(docText);
+  let vectors: Float32Array[] | null = null;
+  const t0 = performance.now();
+  if (opts.embedDocuments && opts.embedder) {
+    log(`embedding ${texts.length} documents`);
+    vectors = await opts.embedDocuments(texts);
+  }
+  const tEmbed = performance.now() - t0;
+  const t1 = performance.now();
+  const index = buildBeirIndex(col, texts, vectors, opts.embedder?.modelVersion ?? null);
   const tIndex = performance.now() - t1;
   log(`indexed ${col.corpus.length} documents in ${Math.round(tIndex)} ms`);
 
-  const retriever = new Retriever(store, vectors ? opts.embedder! : null, opts.retriever);
+  const retriever = new Retriever(index.store, vectors ? opts.embedder! : null, opts.retriever);
   const modes: SearchMode[] = vectors ? ['lexical', 'dense', 'hybrid'] : ['lexical'];
   const results: Partial<Record<SearchMode, RankingMetrics>> = {};
   const searchMs: Record<string, number> = {};
   for (const mode of modes) {
     const t = performance.now();
-    const runs = new Map<string, string[]>();
-    for (const [qid, q] of col.queries) {
-      const ranked = await retriever.rank(q, mode, 'passage', { tenantId: TENANT }, 100);
-      runs.set(
-        qid,
-        ranked.slice(0, 100).map((h) => ids.get(h.id)!),
-      );
-    }
+    results[mode] = await evaluateMode(retriever, index, col, mode);
     searchMs[mode === 'lexical' ? 'bm25' : mode] = Math.round(performance.now() - t);
-    results[mode] = evaluateRuns(runs, col.qrels);
     log(`${mode}: ${JSON.stringify(results[mode])}`);
   }
-  db.close();
+  index.close();
   const o = retriever.options;
   return {
     dataset: col.name,
@@ -169,7 +195,8 @@ export async function runBeirEval(col: BeirCollection, opts: BeirEvalOptions = {
     hybrid: results.hybrid ?? null,
     settings: {
       bm25: { k1: 1.2, b: 0.75, tokenizer: 'porter unicode61 remove_diacritics 2' },
-      fusion: 'convex',
+      hybrid: o.hybrid,
+      fusion: o.fusion,
       denseWeight: o.denseWeight,
       candidates: o.candidates,
       prfDocs: o.prfDocs,

@@ -140,27 +140,31 @@ export class DenseIndex {
     }
   }
 
-  /** A per-row predicate for a filter, as integer-code comparisons (no strings in the scan). */
-  private matcher(filter: SearchFilter): ((row: number) => boolean) | null {
+  /**
+   * Rows allowed by a filter: null = none; otherwise the tenant code plus an optional per-row
+   * mask for collection/document filters. Strings never enter the scan, only integer codes.
+   */
+  private allowed(filter: SearchFilter): { tenant: number; mask: Uint8Array | null } | null {
     const t = this.codes.get(filter.tenantId);
     if (t === undefined) return null;
-    let c: number | undefined;
-    if (filter.collection !== undefined && filter.collection !== null) {
-      c = this.codes.get(filter.collection);
-      if (c === undefined) return null;
+    const hasCollection = filter.collection !== undefined && filter.collection !== null;
+    if (!hasCollection && !filter.documentIds) return { tenant: t, mask: null };
+    const c = hasCollection ? this.codes.get(filter.collection!) : undefined;
+    if (hasCollection && c === undefined) return null;
+    const docs = filter.documentIds
+      ? new Set(filter.documentIds.map((d) => this.codes.get(d)).filter((x): x is number => x !== undefined))
+      : null;
+    if (docs && docs.size === 0) return null;
+    const mask = new Uint8Array(this.n);
+    for (let row = 0; row < this.n; row++) {
+      mask[row] =
+        this.tenant[row] === t &&
+        (c === undefined || this.collection[row] === c) &&
+        (docs === null || docs.has(this.document[row]!))
+          ? 1
+          : 0;
     }
-    let docs: Set<number> | undefined;
-    if (filter.documentIds) {
-      docs = new Set(filter.documentIds.map((d) => this.codes.get(d)).filter((x): x is number => x !== undefined));
-      if (docs.size === 0) return null;
-    }
-    const tenant = this.tenant;
-    const collection = this.collection;
-    const document = this.document;
-    return (row) =>
-      tenant[row] === t &&
-      (c === undefined || collection[row] === c) &&
-      (docs === undefined || docs.has(document[row]!));
+    return { tenant: t, mask };
   }
 
   private rowScore(q: Float32Array, row: number): number {
@@ -177,19 +181,54 @@ export class DenseIndex {
     return s * this.scale[row]!;
   }
 
+  /** Inner products of q with every row (NaN for rows outside the filter), one tight loop. */
+  private scan(q: Float32Array, tenant: number, mask: Uint8Array | null): Float64Array {
+    const n = this.n;
+    const d = this.dim;
+    const out = new Float64Array(n);
+    const tenants = this.tenant;
+    const isF32 = this.precision === 'f32';
+    const m: Float32Array | Int8Array = isF32 ? this.f32 : this.i8;
+    const scale = this.scale;
+    const d4 = d - (d % 4);
+    for (let row = 0, off = 0; row < n; row++, off += d) {
+      if (tenants[row] !== tenant || (mask !== null && mask[row] === 0)) {
+        out[row] = Number.NaN;
+        continue;
+      }
+      // Four partial sums: shorter dependency chains, ~2x faster in V8 than one accumulator.
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let j = 0;
+      for (; j < d4; j += 4) {
+        s0 += q[j]! * m[off + j]!;
+        s1 += q[j + 1]! * m[off + j + 1]!;
+        s2 += q[j + 2]! * m[off + j + 2]!;
+        s3 += q[j + 3]! * m[off + j + 3]!;
+      }
+      for (; j < d; j++) s0 += q[j]! * m[off + j]!;
+      const s = s0 + s1 + s2 + s3;
+      out[row] = isF32 ? s : s * scale[row]!;
+    }
+    return out;
+  }
+
   /** Top-k units by inner product (= cosine for unit vectors) within the filter. */
   search(q: Float32Array, filter: SearchFilter, k: number): ScoredId[] {
     if (this.n === 0 || k <= 0) return [];
     if (q.length !== this.dim) throw new Error(`retrieval: query has ${q.length} dims, index ${this.dim}`);
-    const match = this.matcher(filter);
-    if (!match) return [];
+    const allowed = this.allowed(filter);
+    if (!allowed) return [];
+    const scores = this.scan(q, allowed.tenant, allowed.mask);
     // Bounded min-heap of the k best (score, row).
     const hs = new Float64Array(k);
     const hr = new Int32Array(k);
     let size = 0;
     for (let row = 0; row < this.n; row++) {
-      if (!match(row)) continue;
-      const s = this.rowScore(q, row);
+      const s = scores[row]!;
+      if (s !== s) continue; // NaN: outside the filter
       if (size < k) {
         let i = size++;
         while (i > 0) {

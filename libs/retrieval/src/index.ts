@@ -8,3 +8,4 @@ export * from './fusion';
 export * from './metrics';
 export * from './retriever';
 export * from './beir';
+export * from './liquid';

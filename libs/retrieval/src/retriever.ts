@@ -1,6 +1,6 @@
 import { DenseIndex, type VectorPrecision } from './dense-index';
 import { toFtsQuery } from './fts-query';
-import { convexFusion, mmr } from './fusion';
+import { convexFusion, mmr, weightedRrf } from './fusion';
 import { normalize } from './quantize';
 import type { RetrievalStore } from './store';
 import type {
@@ -18,6 +18,13 @@ export interface RetrieverOptions {
   denseWeight: number;
   /** Candidates taken from each ranking before fusion. */
   candidates: number;
+  /**
+   * 'rerank': fuse over the BM25 candidates only (dense re-scores them; no full vector scan).
+   * 'union': also add the dense top candidates (a full scan; finds documents BM25 missed).
+   */
+  hybrid: 'rerank' | 'union';
+  /** 'convex' (normalised scores) or 'rrf' (weighted reciprocal ranks, k = 60). */
+  fusion: 'convex' | 'rrf';
   /** Rocchio-style dense pseudo-relevance feedback: BM25 top-m vectors added to the query. */
   prfDocs: number;
   prfWeight: number;
@@ -30,6 +37,8 @@ export interface RetrieverOptions {
 export const DEFAULT_RETRIEVER_OPTIONS: RetrieverOptions = {
   denseWeight: 0.3,
   candidates: 100,
+  hybrid: 'union',
+  fusion: 'convex',
   prfDocs: 0,
   prfWeight: 0,
   precision: 'f32',
@@ -77,6 +86,13 @@ export interface SearchResponse {
   nextOffset: number | null;
   modelVersion: string | null;
   hits: SearchHit[];
+}
+
+/** The ids of `hits` re-sorted by the given scores (NaN last). */
+function rankBy(hits: ScoredId[], scores: number[]): ScoredId[] {
+  return hits
+    .map((h, i) => ({ id: h.id, score: Number.isFinite(scores[i]!) ? scores[i]! : -Infinity }))
+    .sort((a, b) => b.score - a.score || a.id - b.id);
 }
 
 export class RetrievalInputError extends Error {
@@ -141,11 +157,12 @@ export class Retriever {
     const unit: UnitKind = req.unit ?? 'passage';
     const filter: SearchFilter = { tenantId: req.tenantId, collection: req.collection, documentIds: req.documentIds };
     const want = offset + k;
-    const ranked = await this.rank(req.query, mode, unit, filter, want);
+    // One more than the page needs, so the response can say whether a next page exists.
+    const ranked = await this.rank(req.query, mode, unit, filter, want + 1);
     let page = ranked;
     if (req.mmrLambda !== undefined && mode !== 'lexical') {
       const idx = this.denseIndex(unit)!;
-      page = mmr(ranked, (id) => idx.vector(id), req.mmrLambda, want);
+      page = mmr(ranked, (id) => idx.vector(id), req.mmrLambda, want + 1);
     }
     page = page.slice(offset, offset + k);
     const hits = this.materialize(req.query, unit, page, req.neighbours ?? 0);
@@ -182,7 +199,22 @@ export class Retriever {
     }
     const lex = fts ? this.store.lexical(unit, fts, filter, n) : [];
     const qv = this.feedback(q, lex, idx);
-    const dense = idx.search(qv, filter, n);
+    // With no lexical match at all, the dense ranking is all there is.
+    const dense = o.hybrid === 'union' || lex.length === 0 ? idx.search(qv, filter, n) : [];
+    if (o.fusion === 'rrf') {
+      const lexDense = lex.length
+        ? rankBy(
+            lex,
+            idx.scores(
+              qv,
+              lex.map((h) => h.id),
+            ),
+          )
+        : [];
+      const fused = weightedRrf([lex, o.hybrid === 'union' ? dense : lexDense], [1 - o.denseWeight, o.denseWeight]);
+      const lexOf = new Map(lex.map((h) => [h.id, h.score]));
+      return fused.slice(0, n).map((h) => ({ ...h, lexical: lexOf.get(h.id) ?? null, dense: null }));
+    }
     return convexFusion(lex, dense, (ids) => idx.scores(qv, ids), { denseWeight: o.denseWeight }).slice(0, n);
   }
 

@@ -52,6 +52,7 @@ CREATE TABLE rt_sentences (
   end INTEGER NOT NULL,
   page INTEGER NOT NULL,
   section INTEGER NOT NULL DEFAULT -1,
+  boundary TEXT NOT NULL DEFAULT 'sentence',
   text TEXT NOT NULL,
   UNIQUE (document_id, idx)
 );

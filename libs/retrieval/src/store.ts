@@ -1,6 +1,14 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { quantizeInt8 } from './quantize';
-import type { IndexDocumentInput, ScoredId, SearchFilter, StoredPassage, StoredSentence, UnitKind } from './types';
+import type {
+  IndexDocumentInput,
+  ScoredId,
+  SearchFilter,
+  SentenceBoundary,
+  StoredPassage,
+  StoredSentence,
+  UnitKind,
+} from './types';
 
 const TABLE: Record<UnitKind, { units: string; fts: string }> = {
   passage: { units: 'rt_passages', fts: 'rt_passages_fts' },
@@ -35,6 +43,7 @@ interface SentenceRow {
   end: number;
   page: number;
   section: number;
+  boundary: string;
   text: string;
 }
 
@@ -66,6 +75,7 @@ function toSentence(r: SentenceRow): StoredSentence {
     end: r.end,
     page: r.page,
     section: r.section,
+    boundary: (['sentence', 'paragraph', 'page'].includes(r.boundary) ? r.boundary : 'sentence') as SentenceBoundary,
     text: r.text,
   };
 }
@@ -112,8 +122,8 @@ export class RetrievalStore {
            sentence_start, sentence_end, text) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
       ),
       insSentence: db.prepare(
-        `INSERT INTO rt_sentences (tenant_id, collection, document_id, idx, start, end, page, section, text)
-         VALUES (?,?,?,?,?,?,?,?,?)`,
+        `INSERT INTO rt_sentences (tenant_id, collection, document_id, idx, start, end, page, section, boundary, text)
+         VALUES (?,?,?,?,?,?,?,?,?,?)`,
       ),
       insVector: db.prepare(
         `INSERT OR REPLACE INTO rt_vectors (kind, unit_id, tenant_id, model_version, dim, f32, i8, i8_scale)
@@ -175,6 +185,7 @@ export class RetrievalStore {
             s.end,
             s.page,
             s.section ?? -1,
+            s.boundary ?? 'sentence',
             s.text,
           ).lastInsertRowid,
         ),

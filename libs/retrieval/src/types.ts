@@ -21,7 +21,11 @@ export interface SentenceInput {
   page: number;
   text: string;
   section?: number;
+  /** What the sentence opens for the model's timesteps; kept so reindex can replay the document. */
+  boundary?: SentenceBoundary;
 }
+
+export type SentenceBoundary = 'sentence' | 'paragraph' | 'page';
 
 export interface UnitVectors {
   /** Version string of the model that produced the vectors (manifest.version). */
@@ -78,6 +82,7 @@ export interface StoredSentence {
   end: number;
   page: number;
   section: number;
+  boundary: SentenceBoundary;
   text: string;
 }
 
