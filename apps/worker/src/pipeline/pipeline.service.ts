@@ -152,7 +152,7 @@ export class PipelineService {
     const gone = (await this.storage.documents.getById(doc.id)) === null;
     if (gone || (isElegansError(err) && err.code === 'cancelled')) {
       log.info('document deleted during processing; job stopped');
-      return new UnrecoverableError(`cancelled: ${err.message}`);
+      return new UnrecoverableError(`cancelled: ${toError(err).message}`);
     }
     const attempts = job.opts.attempts ?? 1;
     const permanent = isElegansError(err) && err.permanent;
