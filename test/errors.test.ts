@@ -34,7 +34,7 @@ describe('API errors are problem+json with stable codes', () => {
 
   beforeAll(async () => {
     // No worker: these checks are about the HTTP edge. 1 MB upload limit to test 413 cheaply.
-    env = makeEnv({ MAX_UPLOAD_MB: '1' });
+    env = makeEnv({ MAX_UPLOAD_MB: '1', QUEUE_MAX_WAITING: '2' });
     key = createKey(env, 'errors');
     api = await startApi(env);
   });
@@ -161,5 +161,14 @@ describe('API errors are problem+json with stable codes', () => {
     );
     expectProblem(await getJson(`${api.url}/v1/documents?limit=1000`, key), 400, 'validation_failed');
     noLeftovers();
+  });
+
+  it('429 queue_full once QUEUE_MAX_WAITING jobs wait (back-pressure, nothing stored)', async () => {
+    // No worker runs in this suite, so accepted jobs stay waiting.
+    for (const n of [1, 2]) {
+      expect((await upload(api.url, key, new TextEncoder().encode(`waiting document ${n}`))).status).toBe(202);
+    }
+    expectProblem(await upload(api.url, key, new TextEncoder().encode('one too many')), 429, 'queue_full');
+    expect(query(env.dbPath, 'SELECT id FROM documents')).toHaveLength(2);
   });
 });
