@@ -5,7 +5,8 @@ Nothing here is trained and nothing here ships: the outputs go to a git-ignored 
 (default .cache/bench-models/). Needs Debian's python3-torch (torch 1.13); `npm test` never runs it.
 
   (a) decoder-kv.onnx   a decoder-only transformer with (about) the same parameter count as the shipped
-                        CfC and an explicit KV cache for incremental decoding:
+                        CfC, the same width, depth and vocabulary (its FFN width takes the remaining budget),
+                        and an explicit KV cache for incremental decoding:
                           inputs  input_ids int64 [B,T], past_key/past_value float32 [layers,B,heads,T_past,dh]
                           outputs hidden float32 [B,T,d], present_key/present_value [layers,B,heads,T_past+T,dh]
   (b) minilm-shaped.onnx a BERT encoder shaped like all-MiniLM-L6-v2 (6 layers, 384 wide, 12 heads,
@@ -94,10 +95,9 @@ def decoder_params(vocab: int, d: int, layers: int, ffn: int) -> int:
     return vocab * d + layers * per_layer + 2 * d
 
 
-def size_decoder(target: int, vocab: int, d: int = 256):
-    """Picks layers (FFN = 4d) then the FFN width so the parameter count matches `target`."""
-    per_layer = decoder_params(vocab, d, 1, 4 * d) - decoder_params(vocab, d, 0, 4 * d)
-    layers = max(1, round((target - vocab * d) / per_layer))
+def size_decoder(target: int, vocab: int, d: int, layers: int):
+    """Same width (d), depth (layers) and embedding table as the CfC; the FFN width absorbs the rest of the
+    parameter budget so the counts match. KV cache: layers * 2 * d * 4 bytes per token."""
     base = decoder_params(vocab, d, layers, 0)
     ffn = max(64, round((target - base) / (layers * (2 * d + 1))))
     return layers, ffn
@@ -286,8 +286,9 @@ def main():
     info["cfcParams"] = int(cfc_params)
 
     vocab = manifest["vocabSize"]
-    layers, ffn = size_decoder(int(cfc_params), vocab)
-    heads, d = 4, 256
+    d = manifest["hidden"]
+    heads = max(1, d // 64)
+    layers, ffn = size_decoder(int(cfc_params), vocab, d, manifest["layers"])
     dec = KVDecoder(vocab, d, heads, layers, ffn).eval()
     init_transformer(dec)
     ids = torch.zeros(1, 2, dtype=torch.long)

@@ -23,6 +23,11 @@ export interface LiquidModelOptions {
   maxBatch?: number;
   /** Use files.onnxInt8 when the manifest lists one. */
   int8?: boolean;
+  /**
+   * Another ONNX file with the same signature and state shape (e.g. the LTC baseline of the benchmark);
+   * the manifest and tokenizer still come from modelDir.
+   */
+  onnxPath?: string;
 }
 
 /** One item of a stream: text (one sentence), a sentence with its boundary, or token ids (optionally with ts). */
@@ -135,7 +140,7 @@ export class LiquidModel {
     const manifest = loadManifest(modelDir);
     const file = opts.int8 && manifest.files.onnxInt8 ? manifest.files.onnxInt8 : manifest.files.onnx;
     const ort = await import('onnxruntime-node');
-    const session = await ort.InferenceSession.create(join(modelDir, file), {
+    const session = await ort.InferenceSession.create(opts.onnxPath ?? join(modelDir, file), {
       intraOpNumThreads: opts.intraOpNumThreads ?? availableParallelism(),
       interOpNumThreads: opts.interOpNumThreads ?? 1,
       graphOptimizationLevel: 'all',
