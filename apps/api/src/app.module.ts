@@ -13,6 +13,8 @@ import { DocumentsService } from './documents/documents.service';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { DocumentQueue } from './queue/document-queue';
+import { SearchController } from './search/search.controller';
+import { SearchService } from './search/search.service';
 
 @Module({})
 export class AppModule {
@@ -24,13 +26,14 @@ export class AppModule {
         BullModule.forRoot({ connection: createRedis(config.REDIS_URL, 'elegans-api'), prefix: config.QUEUE_PREFIX }),
         BullModule.registerQueue({ name: QueueName.Documents }),
       ],
-      controllers: [DocumentsController, HealthController, MetricsController],
+      controllers: [DocumentsController, SearchController, HealthController, MetricsController],
       providers: [
         { provide: LOGGER, useValue: logger },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useFactory: () => new ProblemFilter(logger) },
         DocumentsService,
         DocumentQueue,
+        SearchService,
       ],
     };
   }

@@ -1,5 +1,17 @@
 import { FINAL_STATUSES } from '@elegans/common';
-import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -23,11 +35,18 @@ const PROBLEM = { description: 'problem+json: {type, title, status, detail, code
 @ApiTags('documents')
 @ApiBearerAuth()
 @Controller('v1/documents')
-export class DocumentsController {
+export class DocumentsController implements BeforeApplicationShutdown {
+  /** Open event streams end when the API shuts down, so the HTTP server can close. */
+  private closing = false;
+
   constructor(
     private readonly documents: DocumentsService,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
+
+  beforeApplicationShutdown(): void {
+    this.closing = true;
+  }
 
   @Post()
   @ApiOperation({ summary: 'Upload a document (streams to a content-addressed blob and queues processing)' })
@@ -97,7 +116,7 @@ export class DocumentsController {
     // same whichever API replica and worker are involved.
     let last = '';
     let lastBeat = Date.now();
-    while (!closed) {
+    while (!closed && !this.closing) {
       const view = documentView(doc);
       const sig = `${view.status}:${view.progress}:${view.updatedAt}`;
       if (sig !== last) {
