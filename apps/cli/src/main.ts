@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   'eval summaries': () => import('./commands/eval-summaries.js'),
   'keys create': () => import('./commands/keys-create.js'),
   parse: () => import('./commands/parse.js'),
+  reindex: () => import('./commands/reindex.js'),
 };
 
 export function registeredCommands(): string[] {

@@ -9,3 +9,4 @@ export * from './metrics';
 export * from './retriever';
 export * from './beir';
 export * from './liquid';
+export * from './reindex';

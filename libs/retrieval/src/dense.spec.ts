@@ -1,0 +1,112 @@
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMigrations } from '@elegans/storage';
+import { liquidEmbedder, loadLiquidEmbedder, type LiquidEmbedder } from './liquid';
+import { reindexDocuments } from './reindex';
+import { Retriever } from './retriever';
+import { RETRIEVAL_MIGRATIONS } from './schema';
+import { RetrievalStore } from './store';
+import type { IndexDocumentInput } from './types';
+
+/** Real SQLite and the real shipped ONNX model (models/liquid). */
+let model: LiquidEmbedder;
+
+beforeAll(async () => {
+  model = await loadLiquidEmbedder();
+});
+
+afterAll(async () => {
+  await model?.release();
+});
+
+function open(): RetrievalStore {
+  const db = new Database(':memory:');
+  runMigrations(db, [RETRIEVAL_MIGRATIONS]);
+  return new RetrievalStore(db);
+}
+
+/** One passage per text, one sentence per passage; vectors from the model when `version` is set. */
+async function index(
+  store: RetrievalStore,
+  tenantId: string,
+  docs: Record<string, string>,
+  version: string | null,
+): Promise<void> {
+  for (const [documentId, text] of Object.entries(docs)) {
+    const input: IndexDocumentInput = {
+      tenantId,
+      documentId,
+      passages: [
+        { index: 0, start: 0, end: text.length, pageStart: 1, pageEnd: 1, text, sentenceStart: 0, sentenceEnd: 1 },
+      ],
+      sentences: [{ index: 0, start: 0, end: text.length, page: 1, text, boundary: 'page' }],
+    };
+    if (version) {
+      const v = await model.embedDocumentUnits(
+        [{ text, boundary: 'page' }],
+        [{ sentenceStart: 0, sentenceEnd: 1, text }],
+      );
+      input.vectors = { modelVersion: version, passages: v.passages, sentences: v.sentences };
+    }
+    store.indexDocument(input);
+  }
+}
+
+const CORPUS = {
+  wing: 'The wing stalled when the angle of attack grew too large for the airflow to stay attached.',
+  bread: 'Knead the dough for ten minutes, then let the bread rise in a warm kitchen.',
+  tax: 'Parliament raised the income tax rate for the highest earners last spring.',
+  river: 'The river flooded the valley after a week of heavy autumn rain.',
+};
+
+describe('dense and hybrid retrieval with the liquid model', () => {
+  it('stores L2-normalised vectors tagged with the model version', async () => {
+    const store = open();
+    await index(store, 't1', CORPUS, model.modelVersion);
+    expect(store.vectorVersions('passage')).toEqual({ [model.modelVersion]: 4 });
+    const r = new Retriever(store, model);
+    const idx = r.denseIndex('passage')!;
+    expect(idx.size).toBe(4);
+    const { id } = store.db.prepare('SELECT id FROM rt_passages LIMIT 1').get() as { id: number };
+    const v = idx.vector(id)!;
+    expect(Math.hypot(...v)).toBeCloseTo(1, 4);
+  });
+
+  it('finds a document from its own wording densely, and keeps tenants apart', async () => {
+    const store = open();
+    await index(store, 't1', CORPUS, model.modelVersion);
+    await index(store, 't2', { other: CORPUS.wing }, model.modelVersion);
+    const r = new Retriever(store, model);
+    for (const [id, text] of Object.entries(CORPUS)) {
+      const res = await r.search({ tenantId: 't1', query: text, mode: 'dense', k: 4 });
+      expect(res.hits[0]!.documentId).toBe(id);
+      expect(res.modelVersion).toBe(model.modelVersion);
+      expect(res.hits.every((h) => h.documentId !== 'other')).toBe(true);
+    }
+    const hybrid = await r.search({ tenantId: 't2', query: CORPUS.wing, mode: 'hybrid', k: 10 });
+    expect(hybrid.hits.map((h) => h.documentId)).toEqual(['other']);
+  });
+
+  it('reindex replaces vectors of an older model version, after which dense search uses them', async () => {
+    const store = open();
+    // Vectors written by a previous model version (same texts; only the version tag differs).
+    await index(store, 't1', CORPUS, 'cfc-previous');
+    await index(store, 't1', { late: 'A document indexed before any model was loaded.' }, null);
+    const r = new Retriever(store, model);
+    expect((await r.search({ tenantId: 't1', query: CORPUS.tax, mode: 'dense' })).hits).toEqual([]);
+    expect(store.documents({ staleFor: model.modelVersion })).toHaveLength(5);
+
+    const res = await reindexDocuments(store, model);
+    expect(res).toMatchObject({ documents: 5, passages: 5, sentences: 5, upToDate: 0 });
+    expect(store.vectorVersions('passage')).toEqual({ [model.modelVersion]: 5 });
+    expect(store.vectorVersions('sentence')).toEqual({ [model.modelVersion]: 5 });
+    const hits = (await r.search({ tenantId: 't1', query: CORPUS.tax, mode: 'dense' })).hits;
+    expect(hits[0]!.documentId).toBe('tax');
+    // A second run has nothing left to do.
+    expect(await reindexDocuments(store, model)).toMatchObject({ documents: 0, upToDate: 5 });
+    // Same model under a new version tag: everything is stale again and gets re-embedded.
+    const next = { ...liquidEmbedder(model.model), modelVersion: `${model.modelVersion}-next` };
+    expect(await reindexDocuments(store, next)).toMatchObject({ documents: 5, upToDate: 0 });
+    expect(store.vectorVersions('passage')).toEqual({ [next.modelVersion]: 5 });
+  });
+});
