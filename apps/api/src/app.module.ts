@@ -6,13 +6,21 @@ import type { Logger } from 'pino';
 import type { Config } from '../../shared/src/config';
 import { createRedis } from '../../shared/src/redis';
 import { LOGGER, StorageModule } from '../../shared/src/storage.module';
+import { AskController } from './ask/ask.controller';
+import { AskService } from './ask/ask.service';
 import { AuthGuard } from './auth/auth.guard';
+import { BATCH_FLOW, BatchesService } from './batches/batches.service';
+import { BatchesController } from './batches/batches.controller';
+import { ChatController } from './chat/chat.controller';
+import { ChatService } from './chat/chat.service';
 import { ProblemFilter } from './common/problem.filter';
 import { DocumentsController } from './documents/documents.controller';
 import { DocumentsService } from './documents/documents.service';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { DocumentQueue } from './queue/document-queue';
+import { SummariesController } from './summaries/summaries.controller';
+import { SummariesService } from './summaries/summaries.service';
 import { SearchController } from './search/search.controller';
 import { SearchService } from './search/search.service';
 
@@ -25,14 +33,28 @@ export class AppModule {
         StorageModule.forRoot(config),
         BullModule.forRoot({ connection: createRedis(config.REDIS_URL, 'elegans-api'), prefix: config.QUEUE_PREFIX }),
         BullModule.registerQueue({ name: QueueName.Documents }),
+        BullModule.registerFlowProducer({ name: BATCH_FLOW }),
       ],
-      controllers: [DocumentsController, SearchController, HealthController, MetricsController],
+      controllers: [
+        DocumentsController,
+        SummariesController,
+        BatchesController,
+        AskController,
+        ChatController,
+        SearchController,
+        HealthController,
+        MetricsController,
+      ],
       providers: [
         { provide: LOGGER, useValue: logger },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useFactory: () => new ProblemFilter(logger) },
         DocumentsService,
         DocumentQueue,
+        SummariesService,
+        BatchesService,
+        AskService,
+        ChatService,
         SearchService,
       ],
     };

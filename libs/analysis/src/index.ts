@@ -1,4 +1,5 @@
 export * from './vectors';
+export * from './schema';
 export * from './embedder';
 export * from './rouge';
 export * from './text/porter';
@@ -7,6 +8,7 @@ export * from './text/bm25';
 export * from './text/tfidf';
 export * from './summary/summarize';
 export * from './summary/baselines';
+export * from './summary/stored';
 export * from './answer/features';
 export * from './answer/fit';
 export * from './answer/weights';

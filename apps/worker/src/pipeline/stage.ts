@@ -14,12 +14,24 @@ export interface StageContext {
   /** Set by the parse stage (or loaded from storage for a reindex); later stages read it. */
   parsed: ParsedDocument | null;
   /**
+   * Set by the embed stage when the liquid model ran: one vector per sentence and passage (parse
+   * order) and the document vector. Later stages (summarize) use them; absent means lexical only.
+   */
+  vectors?: StageVectors | null;
+  /**
    * Reports this stage's progress (0..1), mirrored into the document row and the job. Throws
    * ElegansError('cancelled') when the document was deleted meanwhile: call it between chunks.
    */
   progress(fraction: number): Promise<void>;
   /** Tokens streamed through the model: counted into /metrics and the document's `tokens`. */
   addTokens(count: number): Promise<void>;
+}
+
+export interface StageVectors {
+  modelVersion: string;
+  sentences: Float32Array[];
+  passages: Float32Array[];
+  document: Float32Array;
 }
 
 /**

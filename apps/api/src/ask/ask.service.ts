@@ -1,0 +1,170 @@
+import { answerQuestion, type AnswerResult, type AnswerSentence, type SupportingPassage } from '@elegans/analysis';
+import { ElegansError } from '@elegans/common';
+import { loadLiquidEmbedder, RetrievalStore, Retriever, type LiquidEmbedder } from '@elegans/retrieval';
+import type { Storage } from '@elegans/storage';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { LOGGER, STORAGE } from '../../../shared/src/storage.module';
+
+export const ASK_LIMITS = { maxQuestionChars: 2000, maxK: 20, maxDocumentIds: 500 };
+
+export const askBodySchema = z
+  .object({
+    question: z.string().trim().min(1).max(ASK_LIMITS.maxQuestionChars),
+    collection: z.string().min(1).max(200).optional(),
+    documentIds: z.array(z.string().min(1).max(200)).max(ASK_LIMITS.maxDocumentIds).optional(),
+    /** Passages retrieved before sentence scoring. */
+    k: z.number().int().min(1).max(ASK_LIMITS.maxK).default(5),
+  })
+  .strict();
+export type AskBody = z.infer<typeof askBodySchema>;
+
+export interface CitationView {
+  documentId: string;
+  page: number;
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface AskView {
+  question: string;
+  /** The answering sentence, or null when the evidence is too weak (see `reason`). */
+  answer: string | null;
+  reason: string | null;
+  /** P(answerable) from the calibrated confidence model, 0..1. */
+  confidence: number;
+  /** The answer's span inside the sentence, when one stands out (a number, date or name). */
+  highlight: CitationView | null;
+  citations: CitationView[];
+  supportingPassages: (CitationView & { pageEnd: number; score: number })[];
+  /** The best sentence even when abstaining, for a UI that shows the closest evidence. */
+  closest: CitationView | null;
+  model: string | null;
+  mode: 'hybrid' | 'lexical';
+}
+
+/**
+ * Questions over the tenant's indexed documents: hybrid passage retrieval (libs/retrieval), then the
+ * passages' sentences are scored against the question by libs/analysis (lexical evidence, liquid
+ * vectors, answer-type cues) and the answer is given or withheld by its calibrated confidence.
+ * The query model loads lazily; without it, retrieval is lexical and the response says so.
+ */
+@Injectable()
+export class AskService implements OnApplicationShutdown {
+  private readonly store: RetrievalStore;
+  private readonly retriever: Retriever;
+  private model: Promise<LiquidEmbedder | null> | null = null;
+
+  constructor(
+    @Inject(STORAGE) storage: Storage,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.store = new RetrievalStore(storage.sqlite);
+    this.retriever = new Retriever(this.store, null);
+  }
+
+  private loadModel(): Promise<LiquidEmbedder | null> {
+    this.model ??= loadLiquidEmbedder().then(
+      (m) => {
+        this.retriever.setEmbedder(m);
+        this.logger.info({ modelVersion: m.modelVersion }, 'ask: query model loaded');
+        return m;
+      },
+      (err: unknown) => {
+        this.logger.warn({ err: { message: (err as Error).message } }, 'ask: model unavailable; lexical only');
+        return null;
+      },
+    );
+    return this.model;
+  }
+
+  parse(raw: unknown): AskBody {
+    const parsed = askBodySchema.safeParse(raw ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new ElegansError('validation_failed', `${issue.path.join('.') || 'body'}: ${issue.message}`);
+    }
+    return parsed.data;
+  }
+
+  /**
+   * `retrievalQuery` (default: the question) is what finds passages; chat passes recent turns there
+   * while the sentence scoring still answers the question itself.
+   */
+  async ask(tenantId: string, body: AskBody, retrievalQuery?: string): Promise<AskView> {
+    const model = await this.loadModel();
+    const mode = model ? 'hybrid' : 'lexical';
+    const filter = { tenantId, collection: body.collection, documentIds: body.documentIds };
+    const ranked = await this.retriever.rank(retrievalQuery ?? body.question, mode, 'passage', filter, body.k);
+    const byId = this.store.passages(ranked.map((r) => r.id));
+    const sentenceIndex = model ? this.retriever.denseIndex('sentence') : null;
+    const sentences: AnswerSentence[] = [];
+    const supporting: (SupportingPassage & { pageEnd: number; score: number })[] = [];
+    for (const r of ranked) {
+      const p = byId.get(r.id);
+      if (!p) continue;
+      supporting.push({
+        documentId: p.documentId,
+        passage: p.id,
+        page: p.pageStart,
+        pageEnd: p.pageEnd,
+        start: p.start,
+        end: p.end,
+        text: p.text,
+        score: r.score,
+      });
+      for (const s of this.store.sentenceRange(p.documentId, p.sentenceStart, p.sentenceEnd)) {
+        sentences.push({
+          text: s.text,
+          start: s.start,
+          end: s.end,
+          page: s.page,
+          documentId: s.documentId,
+          passage: p.id,
+          vector: sentenceIndex?.vector(s.id) ?? null,
+        });
+      }
+    }
+    const queryVector = model ? await model.embedQuery(body.question) : null;
+    const result = answerQuestion({ question: body.question, queryVector, sentences, passages: supporting });
+    return this.view(result, supporting, model?.modelVersion ?? null, mode);
+  }
+
+  private view(
+    r: AnswerResult,
+    supporting: (SupportingPassage & { pageEnd: number; score: number })[],
+    model: string | null,
+    mode: 'hybrid' | 'lexical',
+  ): AskView {
+    const c = (x: { documentId?: string; page: number; start: number; end: number; text: string }): CitationView => ({
+      documentId: x.documentId ?? '',
+      page: x.page,
+      start: x.start,
+      end: x.end,
+      text: x.text,
+    });
+    return {
+      question: r.question,
+      answer: r.answer,
+      reason: r.reason,
+      confidence: Math.round(r.confidence * 1000) / 1000,
+      highlight: r.highlight ? c(r.highlight) : null,
+      citations: r.citations.map(c),
+      supportingPassages: supporting.map((p) => ({
+        ...c(p),
+        pageEnd: p.pageEnd,
+        score: Math.round(p.score * 1e4) / 1e4,
+      })),
+      closest: r.best ? c(r.best) : null,
+      model,
+      mode,
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const m = await this.model;
+    await m?.release();
+  }
+}

@@ -1,0 +1,87 @@
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { AuthContext } from '../auth/auth.guard';
+import { Auth } from '../auth/tenant.decorator';
+import { ChatService, type ChatAnswer } from './chat.service';
+
+/** Splits content into small deltas (words with their trailing space), as a token stream would arrive. */
+function deltas(text: string): string[] {
+  return text.match(/\S+\s*/g) ?? [];
+}
+
+@ApiTags('chat')
+@ApiBearerAuth()
+@Controller('v1/chat/completions')
+export class ChatController {
+  constructor(private readonly chat: ChatService) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'OpenAI-compatible chat completions over the documents (extractive answers with citations)',
+    description:
+      '`model` selects the collection: "elegans" (all) or "elegans:<collection>". With `stream: true` the answer ' +
+      'arrives as Server-Sent Events in OpenAI chunk format, ending with `data: [DONE]`. Extension fields: ' +
+      '`citations` [{index, documentId, page, start, end, text}] (the [n] markers in the text) and `elegans` ' +
+      '{answered, confidence, reason, retrievalQuery, mode}; in a stream they ride on the final chunk.',
+  })
+  @ApiBody({ schema: { type: 'object', required: ['model', 'messages'] } })
+  @ApiProduces('application/json', 'text/event-stream')
+  @ApiResponse({ status: 200, description: 'chat.completion object, or a chat.completion.chunk stream' })
+  @ApiResponse({ status: 400, description: 'problem+json: invalid body or model' })
+  async complete(@Auth() auth: AuthContext, @Body() raw: unknown, @Res() res: Response) {
+    const body = this.chat.parse(raw);
+    const a = await this.chat.complete(auth.tenantId, body);
+    if (body.stream) return this.stream(res, a);
+    res.status(200).json({
+      id: a.id,
+      object: 'chat.completion',
+      created: a.created,
+      model: a.model,
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: a.content, refusal: null },
+          finish_reason: 'stop',
+          logprobs: null,
+        },
+      ],
+      usage: usage(a),
+      citations: a.citations,
+      elegans: a.elegans,
+    });
+  }
+
+  private stream(res: Response, a: ChatAnswer): void {
+    res.status(200);
+    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-cache, no-transform');
+    res.setHeader('Connection', 'keep-alive');
+    res.setHeader('X-Accel-Buffering', 'no');
+    res.flushHeaders();
+    const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}) =>
+      res.write(
+        `data: ${JSON.stringify({
+          id: a.id,
+          object: 'chat.completion.chunk',
+          created: a.created,
+          model: a.model,
+          choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
+          ...extra,
+        })}\n\n`,
+      );
+    chunk({ role: 'assistant', content: '' }, null);
+    for (const d of deltas(a.content)) chunk({ content: d }, null);
+    chunk({}, 'stop', { citations: a.citations, elegans: a.elegans, usage: usage(a) });
+    res.write('data: [DONE]\n\n');
+    res.end();
+  }
+}
+
+function usage(a: ChatAnswer) {
+  // Extractive answers generate no tokens; counts are words, for clients that expect the field.
+  const completion = deltas(a.content).length;
+  const prompt = deltas(a.elegans.retrievalQuery).length;
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+}

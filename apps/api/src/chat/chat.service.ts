@@ -1,0 +1,115 @@
+import { ElegansError } from '@elegans/common';
+import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { AskService, type AskView, type CitationView } from '../ask/ask.service';
+
+export const CHAT_LIMITS = { maxMessages: 100, maxContentChars: 8000 };
+
+const content = z.union([
+  z.string().max(CHAT_LIMITS.maxContentChars),
+  z.array(z.object({ type: z.string(), text: z.string().max(CHAT_LIMITS.maxContentChars).optional() }).passthrough()),
+  z.null(),
+]);
+
+/** OpenAI's request shape; fields Elegans does not use (temperature, max_tokens…) are accepted and ignored. */
+export const chatBodySchema = z
+  .object({
+    model: z.string().min(1).max(200),
+    messages: z
+      .array(
+        z
+          .object({ role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']), content: content.optional() })
+          .passthrough(),
+      )
+      .min(1)
+      .max(CHAT_LIMITS.maxMessages),
+    stream: z.boolean().optional(),
+  })
+  .passthrough();
+export type ChatBody = z.infer<typeof chatBodySchema>;
+
+/** `elegans` (every collection) or `elegans:<collection>`. */
+const MODEL = /^elegans(?::([A-Za-z0-9][A-Za-z0-9._-]{0,63}))?$/;
+
+/** Citations extension: OpenAI clients pass unknown fields through, so they read it as `completion.citations`. */
+export interface ChatCitation extends CitationView {
+  /** The marker number used in the message text, e.g. [1]. */
+  index: number;
+}
+
+export interface ChatAnswer {
+  id: string;
+  created: number;
+  model: string;
+  content: string;
+  citations: ChatCitation[];
+  elegans: { answered: boolean; confidence: number; reason: string | null; retrievalQuery: string; mode: string };
+}
+
+function textOf(c: unknown): string {
+  if (typeof c === 'string') return c;
+  if (Array.isArray(c)) return c.map((p) => (typeof p?.text === 'string' ? p.text : '')).join(' ');
+  return '';
+}
+
+/**
+ * Chat over the documents, extractive: the answer is a sentence from a document with its citation.
+ * The last user turn is the question; the previous user turn joins it in the retrieval query, so a
+ * follow-up ("and when did it start?") still finds the passages the conversation is about.
+ */
+@Injectable()
+export class ChatService {
+  constructor(private readonly asks: AskService) {}
+
+  parse(raw: unknown): ChatBody & { collection: string | undefined } {
+    const parsed = chatBodySchema.safeParse(raw ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new ElegansError('validation_failed', `${issue.path.join('.') || 'body'}: ${issue.message}`);
+    }
+    const m = MODEL.exec(parsed.data.model);
+    if (!m) throw new ElegansError('validation_failed', 'model must be "elegans" or "elegans:<collection>"');
+    return { ...parsed.data, collection: m[1] };
+  }
+
+  async complete(tenantId: string, body: ChatBody & { collection: string | undefined }): Promise<ChatAnswer> {
+    const users = body.messages
+      .filter((m) => m.role === 'user')
+      .map((m) => textOf(m.content).trim())
+      .filter(Boolean);
+    const question = users[users.length - 1];
+    if (!question) throw new ElegansError('validation_failed', 'messages: no user message with text');
+    const retrievalQuery = users.slice(-2).join('\n').slice(-2000);
+    const ask = await this.asks.ask(
+      tenantId,
+      this.asks.parse({
+        question: question.slice(0, 2000),
+        ...(body.collection ? { collection: body.collection } : {}),
+      }),
+      retrievalQuery,
+    );
+    return {
+      id: `chatcmpl-${randomBytes(12).toString('hex')}`,
+      created: Math.floor(Date.now() / 1000),
+      model: body.model,
+      content: render(ask),
+      citations: ask.citations.map((c, i) => ({ index: i + 1, ...c })),
+      elegans: {
+        answered: ask.answer !== null,
+        confidence: ask.confidence,
+        reason: ask.reason,
+        retrievalQuery,
+        mode: ask.mode,
+      },
+    };
+  }
+}
+
+function render(a: AskView): string {
+  if (a.answer === null) {
+    return `I could not find a reliable answer in the documents (${a.reason ?? 'no evidence'}).`;
+  }
+  const c = a.citations[0];
+  return c ? `${a.answer} [1] (page ${c.page})` : a.answer;
+}

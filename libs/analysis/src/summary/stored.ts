@@ -1,0 +1,113 @@
+import type { AnalyzableDocument } from '../analyze';
+import type { DocumentVectors } from '../embedder';
+import { sparseDot, tfidfVectors } from '../text/tfidf';
+import { words } from '../text/tokenize';
+import {
+  DEFAULT_SUMMARY_WEIGHTS,
+  salience,
+  selectMmr,
+  summarizeSections,
+  type SectionSummary,
+  type SummaryLength,
+} from './summarize';
+
+/**
+ * The summary a pipeline stores per document: the default-length summary, per-section summaries for
+ * long documents, and every sentence's salience, so that another length is an MMR re-selection over
+ * stored numbers (no model call at request time).
+ */
+export interface StoredSummary {
+  version: 1;
+  model: string | null;
+  length: SummaryLength;
+  sentences: SummaryCitation[];
+  sections: { title: string; page: number; sentences: SummaryCitation[] }[];
+  /** Salience per document sentence (rounded), same order as the parsed sentences. */
+  salience: number[];
+}
+
+export interface SummaryCitation {
+  index: number;
+  text: string;
+  page: number;
+  start: number;
+  end: number;
+}
+
+export const DEFAULT_SUMMARY_LENGTH: SummaryLength = { sentences: 5 };
+export const SECTION_SUMMARY_MIN_SENTENCES = 40;
+
+function cite(doc: AnalyzableDocument, i: number): SummaryCitation {
+  const s = doc.sentences[i]!;
+  return { index: i, text: s.text, page: s.page, start: s.start, end: s.end };
+}
+
+function pool(doc: AnalyzableDocument, length: SummaryLength): number[] | undefined {
+  const full = doc.sentences.map((s, i) => (words(s.text).length >= 4 ? i : -1)).filter((i) => i >= 0);
+  return full.length >= Math.min(length.sentences ?? 1, doc.sentences.length) ? full : undefined;
+}
+
+/** Picks sentences for `length` from stored salience, with lexical (TF-IDF) redundancy for MMR. */
+export function selectFromSalience(
+  doc: AnalyzableDocument,
+  scores: readonly number[],
+  length: SummaryLength,
+): SummaryCitation[] {
+  if (doc.sentences.length === 0) return [];
+  const texts = doc.sentences.map((s) => s.text);
+  const lex = tfidfVectors(texts);
+  const wc = texts.map((t) => words(t).length);
+  const picked = selectMmr(
+    scores,
+    (i, j) => sparseDot(lex[i]!, lex[j]!),
+    length,
+    wc,
+    DEFAULT_SUMMARY_WEIGHTS.lambda,
+    pool(doc, length),
+  );
+  return picked.map((i) => cite(doc, i));
+}
+
+export function buildStoredSummary(
+  doc: AnalyzableDocument,
+  vectors: DocumentVectors | null,
+  model: string | null,
+  length: SummaryLength = DEFAULT_SUMMARY_LENGTH,
+): StoredSummary {
+  const texts = doc.sentences.map((s) => s.text);
+  const { scores } = salience({
+    texts,
+    vectors: vectors?.sentences ?? null,
+    documentVector: vectors?.document ?? null,
+  });
+  const sections: SectionSummary[] =
+    doc.sections.length >= 2 && doc.sentences.length >= SECTION_SUMMARY_MIN_SENTENCES
+      ? summarizeSections({ sentences: doc.sentences, vectors: vectors?.sentences ?? null, sections: doc.sections })
+      : [];
+  return {
+    version: 1,
+    model,
+    length,
+    sentences: selectFromSalience(doc, scores, length),
+    sections: sections.map((s) => ({
+      title: s.title,
+      page: s.page,
+      sentences: s.sentences.map((x) => cite(doc, x.index)),
+    })),
+    salience: scores.map((x) => Math.round(x * 1e4) / 1e4),
+  };
+}
+
+/** Parses a `length` request value: "5" (sentences) or "120w" (words). Null when malformed. */
+export function parseSummaryLength(
+  value: string | undefined,
+  max = { sentences: 50, words: 2000 },
+): SummaryLength | null {
+  if (value === undefined || value === '') return null;
+  const m = /^(\d{1,5})\s*(w|words?|s|sentences?)?$/i.exec(value.trim());
+  if (!m) return null;
+  const n = Number(m[1]);
+  const isWords = m[2] !== undefined && m[2].toLowerCase().startsWith('w');
+  if (n < 1 || n > (isWords ? max.words : max.sentences)) return null;
+  return isWords ? { words: n } : { sentences: n };
+}
