@@ -3,6 +3,7 @@
  * result or a stable error code back. The thread is disposable: the parent kills it on timeout.
  */
 import { readFile } from 'node:fs/promises';
+import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { isElegansError } from '@elegans/common';
 import { parseDocument, type ParseOptions } from './parse';
@@ -16,8 +17,8 @@ export interface WorkerTask {
 
 export type WorkerReply =
   | { type: 'progress'; id: number; fraction: number }
-  | { type: 'done'; id: number; doc: Awaited<ReturnType<typeof parseDocument>> }
-  | { type: 'error'; id: number; code: string; message: string };
+  | { type: 'done'; id: number; doc: Awaited<ReturnType<typeof parseDocument>>; heapMb: number }
+  | { type: 'error'; id: number; code: string; message: string; heapMb: number };
 
 // pdf.js can leave internal promises rejected after a failed parse; they must not kill the thread
 // (the task's own outcome is reported through its promise).
@@ -44,13 +45,25 @@ async function run(task: WorkerTask): Promise<WorkerReply> {
         }
       },
     });
-    return { type: 'done', id: task.id, doc };
+    return { type: 'done', id: task.id, doc, heapMb: heapMb() };
   } catch (err) {
-    if (isElegansError(err)) return { type: 'error', id: task.id, code: err.code, message: err.message };
+    if (isElegansError(err))
+      return { type: 'error', id: task.id, code: err.code, message: err.message, heapMb: heapMb() };
     const e = err as NodeJS.ErrnoException;
     if (e?.code === 'ENOENT' || e?.code === 'EISDIR' || e?.code === 'EACCES') {
-      return { type: 'error', id: task.id, code: 'parse_failed', message: `cannot read file: ${e.code}` };
+      return {
+        type: 'error',
+        id: task.id,
+        code: 'parse_failed',
+        message: `cannot read file: ${e.code}`,
+        heapMb: heapMb(),
+      };
     }
-    return { type: 'error', id: task.id, code: 'parse_failed', message: e?.message ?? String(err) };
+    return { type: 'error', id: task.id, code: 'parse_failed', message: e?.message ?? String(err), heapMb: heapMb() };
   }
+}
+
+/** Heap the thread holds after a task; the pool retires threads that grew large. */
+function heapMb(): number {
+  return Math.round(getHeapStatistics().total_heap_size / 1048576);
 }

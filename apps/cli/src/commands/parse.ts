@@ -11,7 +11,8 @@ const USAGE =
 /**
  * `elegans parse FILE|DIR [--json]`: every file goes through a worker thread with the time limit,
  * so one bad file costs at most the limit and never the run. Directories are walked recursively
- * (sorted, hidden entries skipped). Exit code 0 once every file is classified (whatever its
+ * (sorted, hidden entries skipped). `--concurrency N` parses N files at once (default 1: each pdf.js
+ * thread costs ~200 MB RSS). Exit code 0 once every file is classified (whatever its
  * status), 2 on bad usage or when nothing was found.
  */
 export async function run(argv: string[]): Promise<number> {
@@ -54,7 +55,7 @@ export async function run(argv: string[]): Promise<number> {
       maxPages: num(values['max-pages']),
       maxBytes: num(values['max-bytes']),
     };
-    concurrency = Math.max(1, Math.floor(num(values.concurrency) ?? 2));
+    concurrency = Math.max(1, Math.floor(num(values.concurrency) ?? 1));
     passageWords = num(values['passage-words']);
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
@@ -86,7 +87,9 @@ export async function run(argv: string[]): Promise<number> {
       const r = await parseFileReport(files[i]!, { limits, segment: { passageWords } });
       results[i] = r;
       done++;
-      process.stderr.write(`[${done}/${files.length}] ${r.status} ${r.ms}ms ${r.path}\n`);
+      process.stderr.write(
+        `[${done}/${files.length}] ${r.status} ${r.ms}ms rss=${Math.round(process.memoryUsage.rss() / 1048576)}MB ${r.path}\n`,
+      );
     }
   };
   try {

@@ -18,6 +18,14 @@ interface PdfPage {
   view: number[];
   getTextContent(opts?: { includeMarkedContent?: boolean }): Promise<{ items: Array<RawItem | { type: string }> }>;
   cleanup(): boolean;
+  getAnnotations(opts?: { intent?: string }): Promise<Annotation[]>;
+}
+interface Annotation {
+  subtype?: string;
+  fieldType?: string;
+  fieldValue?: unknown;
+  rect?: number[];
+  hidden?: boolean;
 }
 interface OutlineNode {
   title: string;
@@ -97,6 +105,7 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
         try {
           const content = await page.getTextContent({ includeMarkedContent: false });
           const items = content.items.filter((i): i is RawItem => typeof (i as RawItem).str === 'string');
+          items.push(...(await formFieldItems(page)));
           const [x0 = 0, y0 = 0, x1 = 612, y1 = 792] = page.view;
           pages.push({
             lines: layoutPage(items, Math.abs(x1 - x0)),
@@ -131,6 +140,40 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
   } finally {
     await doc.destroy().catch(() => undefined);
   }
+}
+
+/**
+ * Filled-in form fields live in widget annotations, not in the page's text content; a certificate
+ * or application form is mostly that. Text and choice values become text items at the field's
+ * position (buttons are skipped: their values are states like "Off").
+ */
+async function formFieldItems(page: PdfPage): Promise<RawItem[]> {
+  let annots: Annotation[];
+  try {
+    annots = await page.getAnnotations({ intent: 'display' });
+  } catch {
+    return [];
+  }
+  const items: RawItem[] = [];
+  for (const a of annots) {
+    if (a.subtype !== 'Widget' || a.hidden || a.fieldType === 'Btn' || !a.rect || a.rect.length < 4) continue;
+    const raw = Array.isArray(a.fieldValue)
+      ? a.fieldValue.filter((v) => typeof v === 'string').join(', ')
+      : a.fieldValue;
+    if (typeof raw !== 'string' || !raw.trim()) continue;
+    const [x0, y0, x1, y1] = a.rect as [number, number, number, number];
+    const lines = raw.split(/\r\n|\r|\n/).filter((l) => l.trim());
+    const size = Math.max(4, Math.min(12, Math.abs(y1 - y0) / Math.max(1, lines.length) - 1));
+    lines.forEach((line, i) => {
+      items.push({
+        str: line,
+        transform: [size, 0, 0, size, Math.min(x0, x1) + 2, Math.max(y0, y1) - (i + 1) * size * 1.2],
+        width: Math.min(Math.abs(x1 - x0) - 4, line.length * size * 0.5),
+        height: size,
+      });
+    });
+  }
+  return items;
 }
 
 function classifyOpenError(err: unknown): ElegansError {
