@@ -1,4 +1,5 @@
 import { ANALYSIS_MIGRATIONS } from '@elegans/analysis';
+import { MODEL_MIGRATIONS } from '@elegans/model';
 import { RETRIEVAL_CASCADE_MIGRATIONS, RETRIEVAL_MIGRATIONS } from '@elegans/retrieval';
 import { storageMigrations, type MigrationSet } from '@elegans/storage';
 
@@ -11,4 +12,5 @@ export const MIGRATION_SETS: MigrationSet[] = [
   RETRIEVAL_MIGRATIONS,
   RETRIEVAL_CASCADE_MIGRATIONS,
   ANALYSIS_MIGRATIONS,
+  MODEL_MIGRATIONS,
 ];

@@ -6,3 +6,5 @@ export * from './timesteps';
 export * from './liquid-model';
 export * from './checkpoint';
 export * as referenceCfc from './reference/cfc';
+export * from './store';
+export * from './document-embedder';

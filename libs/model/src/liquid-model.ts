@@ -83,7 +83,8 @@ export interface EmbedDocumentOptions {
   onCheckpoint?: (cp: DocumentCheckpoint) => void | Promise<void>;
   onSentence?: (index: number, vector: Float32Array, tokens: number) => void | Promise<void>;
   onPassage?: (index: number, vector: Float32Array, tokens: number) => void | Promise<void>;
-  onProgress?: (p: { sentencesDone: number; sentencesTotal: number; tokens: number }) => void;
+  /** Called after every model call; may be async (e.g. a progress write that also checks for cancellation). */
+  onProgress?: (p: { sentencesDone: number; sentencesTotal: number; tokens: number }) => void | Promise<void>;
   /** Keep every vector in the result (default true); false keeps memory flat for huge documents. */
   collect?: boolean;
 }
@@ -212,6 +213,10 @@ export class LiquidModel {
       ts: new T('float32', ts instanceof Float32Array ? ts : Float32Array.from(ts), [batch, length]),
       state: new T('float32', state, [batch, L, H]),
     });
+    // onnxruntime-node runs the graph on the calling thread and returns an already-settled promise, so
+    // a loop of awaited calls would never let timers or I/O run (BullMQ lock renewals, progress writes,
+    // HTTP). One macrotask turn per call keeps the event loop responsive; a call is a few ms to tens of ms.
+    await new Promise<void>((r) => setImmediate(r));
     return {
       features: (out[this.featuresName] as Tensor).data as Float32Array,
       state: (out[this.stateName] as Tensor).data as Float32Array,
@@ -477,7 +482,7 @@ export class LiquidModel {
         open.shift();
         await finishSentence(s.index, s.sum);
       }
-      opts.onProgress?.({ sentencesDone: next - open.length, sentencesTotal: N, tokens: state.position });
+      await opts.onProgress?.({ sentencesDone: next - open.length, sentencesTotal: N, tokens: state.position });
       if (checkpointAt >= 0 && opts.onCheckpoint) {
         sinceCheckpoint = 0;
         const documentSum = new SpanSum(D);

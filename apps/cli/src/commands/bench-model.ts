@@ -32,7 +32,8 @@ export async function run(argv: string[]): Promise<number> {
     options: {
       json: { type: 'boolean', default: false },
       repeats: { type: 'string', default: '5' },
-      threads: { type: 'string', default: String(Math.min(2, availableParallelism())) },
+      threads: { type: 'string', default: [...new Set([1, Math.min(2, availableParallelism())])].join(',') },
+      'child-chunk': { type: 'string', default: '256' },
       chunk: { type: 'string', default: '64' },
       python: { type: 'string', default: '/usr/bin/python3' },
       child: { type: 'string' },
@@ -40,7 +41,9 @@ export async function run(argv: string[]): Promise<number> {
     strict: true,
   });
   const repeats = Math.max(1, Number(values.repeats));
-  const threads = Math.max(1, Number(values.threads));
+  const threadList = values.threads.split(',').map((t) => Math.max(1, Number(t)));
+  const threads = threadList[0]!;
+  let modelVersion = '';
   const chunk = Math.max(1, Number(values.chunk));
   const log = (m: string) => process.stderr.write(`[bench model] ${m}\n`);
 
@@ -63,7 +66,7 @@ export async function run(argv: string[]): Promise<number> {
   const info = ensureBenchModels(values.python, log);
   const child = (spec: object): ChildResult => {
     const args = [...process.execArgv, process.argv[1]!, 'bench', 'model', '--child', JSON.stringify(spec)];
-    args.push('--threads', String(threads), '--chunk', String(chunk));
+    args.push('--threads', String(childThreads), '--chunk', values['child-chunk']);
     const r = spawnSync(process.execPath, args, {
       encoding: 'utf8',
       maxBuffer: 1 << 20,
@@ -75,38 +78,72 @@ export async function run(argv: string[]): Promise<number> {
   };
 
   // --- throughput, side by side, interleaved rounds --------------------------------------------------
-  const cfc = await LiquidModel.load({ intraOpNumThreads: threads, chunkSize: chunk });
-  const ltc = await LiquidModel.load({
-    intraOpNumThreads: threads,
-    chunkSize: chunk,
-    onnxPath: join(benchCacheDir(), 'ltc.onnx'),
-  });
+  // Every model runs at each thread count in --threads; each keeps its best median (a small recurrent
+  // graph can lose to thread hand-offs where large matmuls gain, so one fixed count would bias the ratios).
   const ort = await import('onnxruntime-node');
-  const minilm = await ort.InferenceSession.create(join(benchCacheDir(), 'minilm-shaped.onnx'), {
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
-  });
-  const samples = { cfcB1: [] as number[], cfcB16: [] as number[], ltcB16: [] as number[], minilmB16: [] as number[] };
-  // Warm-up (allocators, first-call graph setup) is not measured.
-  await liquidTokensPerSec(cfc, 16, chunk, chunk);
-  await liquidTokensPerSec(ltc, 16, chunk, chunk);
-  await encoderTokensPerSec(minilm, 16, 256);
-  for (let r = 0; r < repeats; r++) {
-    samples.cfcB1.push(await liquidTokensPerSec(cfc, 1, 2048, chunk));
-    samples.cfcB16.push(await liquidTokensPerSec(cfc, 16, 1024, chunk));
-    samples.ltcB16.push(await liquidTokensPerSec(ltc, 16, 2 * chunk, chunk));
-    samples.minilmB16.push(await encoderTokensPerSec(minilm, 16, 256));
-    log(
-      `round ${r + 1}/${repeats}: cfc B1 ${samples.cfcB1.at(-1)!.toFixed(0)} t/s, B16 ${samples.cfcB16.at(-1)!.toFixed(0)} t/s, ` +
-        `ltc B16 ${samples.ltcB16.at(-1)!.toFixed(0)} t/s, minilm B16x256 ${samples.minilmB16.at(-1)!.toFixed(0)} t/s`,
+  type Runner = { name: Key; threads: number; measure: () => Promise<number>; release: () => Promise<void> };
+  type Key = 'cfcB1' | 'cfcB16' | 'ltcB16' | 'minilmB16';
+  const runners: Runner[] = [];
+  for (const t of threadList) {
+    const cfc = await LiquidModel.load({ intraOpNumThreads: t, chunkSize: chunk });
+    const ltc = await LiquidModel.load({
+      intraOpNumThreads: t,
+      chunkSize: chunk,
+      onnxPath: join(benchCacheDir(), 'ltc.onnx'),
+    });
+    const minilm = await ort.InferenceSession.create(join(benchCacheDir(), 'minilm-shaped.onnx'), {
+      intraOpNumThreads: t,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+    });
+    modelVersion = cfc.version;
+    runners.push(
+      {
+        name: 'cfcB1',
+        threads: t,
+        measure: () => liquidTokensPerSec(cfc, 1, 2048, chunk),
+        release: () => cfc.release(),
+      },
+      { name: 'cfcB16', threads: t, measure: () => liquidTokensPerSec(cfc, 16, 1024, chunk), release: async () => {} },
+      {
+        name: 'ltcB16',
+        threads: t,
+        measure: () => liquidTokensPerSec(ltc, 16, chunk, chunk),
+        release: () => ltc.release(),
+      },
+      {
+        name: 'minilmB16',
+        threads: t,
+        measure: () => encoderTokensPerSec(minilm, 16, 256),
+        release: () => minilm.release(),
+      },
     );
   }
-  await Promise.all([cfc.release(), ltc.release(), minilm.release()]);
-  const tokensPerSecB1 = median(samples.cfcB1);
-  const tokensPerSecB16 = median(samples.cfcB16);
-  const ltcB16 = median(samples.ltcB16);
-  const minilmB16 = median(samples.minilmB16);
+  // Warm-up (allocators, first-call graph setup) is not measured.
+  for (const r of runners) await r.measure();
+  const samples = new Map<Runner, number[]>(runners.map((r) => [r, []]));
+  for (let round = 0; round < repeats; round++) {
+    for (const r of runners) samples.get(r)!.push(await r.measure());
+    log(
+      `round ${round + 1}/${repeats}: ${runners.map((r) => `${r.name}@${r.threads}t ${samples.get(r)!.at(-1)!.toFixed(0)}`).join(', ')} tokens/s`,
+    );
+  }
+  for (const r of runners) await r.release();
+  const best = (name: Key): { tps: number; threads: number; samples: number[] } => {
+    const c = runners
+      .filter((r) => r.name === name)
+      .map((r) => ({ tps: median(samples.get(r)!), threads: r.threads, samples: samples.get(r)! }));
+    return c.sort((a, b) => b.tps - a.tps)[0]!;
+  };
+  const b1 = best('cfcB1');
+  const b16 = best('cfcB16');
+  const ltcBest = best('ltcB16');
+  const miniBest = best('minilmB16');
+  const tokensPerSecB1 = b1.tps;
+  const tokensPerSecB16 = b16.tps;
+  const ltcB16 = ltcBest.tps;
+  const minilmB16 = miniBest.tps;
+  const childThreads = b1.threads;
 
   // --- peak RSS, one child process per size ------------------------------------------------------------
   const rss: Record<string, number> = {};
@@ -142,12 +179,15 @@ export async function run(argv: string[]): Promise<number> {
       msPerToken: { '1k': round(kvMs['1k']!, 3), '16k': round(kvMs['16k']!, 3), '64k': round(kvMs['64k']!, 3) },
       params: info.decoder.params,
       kvBytesPerToken: info.decoder.kvBytesPerToken,
+      kvCacheMb: Object.fromEntries(
+        Object.entries(KV_SIZES).map(([k, n]) => [k, round((n * info.decoder.kvBytesPerToken) / 2 ** 20, 1)]),
+      ),
     },
     memoryRatioAt64k: round(kvRss['64k']! / rss['64k']!, 2),
     cfcOverLtcSpeed: round(tokensPerSecB16 / ltcB16, 2),
     overMiniLmSpeed: round(tokensPerSecB16 / minilmB16, 2),
     details: {
-      modelVersion: cfc.version,
+      modelVersion,
       cfcParams: info.cfcParams,
       cfcMsPerTokenB1: round(1000 / tokensPerSecB1, 4),
       ltcTokensPerSecB16: round(ltcB16, 0),
@@ -156,12 +196,21 @@ export async function run(argv: string[]): Promise<number> {
       miniLmTokensPerSecB16x256: round(minilmB16, 0),
       miniLmParams: info.minilm.params,
       streamTokensPerSec: Object.fromEntries(Object.entries(streamTps).map(([k, v]) => [k, round(v, 0)])),
-      threads,
+      threads: {
+        cfcB1: b1.threads,
+        cfcB16: b16.threads,
+        ltcB16: ltcBest.threads,
+        minilmB16: miniBest.threads,
+        children: childThreads,
+      },
       chunk,
+      childChunk: Number(values['child-chunk']),
       repeats,
-      samples: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, v.map((x) => round(x, 0))])),
+      samples: Object.fromEntries(
+        runners.map((r) => [`${r.name}@${r.threads}t`, samples.get(r)!.map((x) => round(x, 0))]),
+      ),
       notes: [
-        'throughputs: medians over interleaved rounds in one process; B16 = 16 lanes x 1024 tokens, T-chunk calls',
+        'throughputs: medians over interleaved rounds in one process, best thread count per model; B16 = 16 lanes x 1024 tokens in chunk-token calls (LTC: 16 x chunk)',
         'peak RSS: process maxRSS of one child process per size (node + ONNX Runtime + model included)',
         'transformer: random weights, same params/width/depth/vocab as the CfC; KV cache of N tokens filled at random, then 12 single-token decode steps',
         'MiniLM-shaped: 6x384, 12 heads, FFN 1536, random weights, 16 windows of 256 tokens per call, mean pooled',
