@@ -18,7 +18,15 @@ import {
 
 async function main() {
   const { values } = parseArgs({
-    options: { beir: { type: 'string' }, model: { type: 'string' }, quick: { type: 'boolean', default: false } },
+    options: {
+      beir: { type: 'string' },
+      model: { type: 'string' },
+      weights: { type: 'string', default: '0.05,0.1,0.15,0.2,0.3,0.4,0.5' },
+      prf: { type: 'string', default: '0:0,5:1,10:1,10:2,10:4' },
+      hybrid: { type: 'string', default: 'rerank,union' },
+      candidates: { type: 'string', default: '100,1000' },
+      rrf: { type: 'boolean', default: false },
+    },
   });
   if (!values.beir) throw new Error('--beir DIR is required');
   const col = await loadBeir(values.beir);
@@ -43,25 +51,21 @@ async function main() {
   const dense = await evaluateMode(new Retriever(index.store, embedder), index, col, 'dense');
   process.stderr.write(`bm25 ${JSON.stringify(bm25)} dense ${JSON.stringify(dense)}\n`);
 
+  const list = (v: string) => v.split(',').filter(Boolean);
   const grid: Partial<RetrieverOptions>[] = [];
-  const weights = values.quick ? [0.1, 0.2, 0.3] : [0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5];
-  for (const hybrid of ['rerank', 'union'] as const) {
-    for (const candidates of [100, 1000]) {
-      for (const denseWeight of weights) {
-        for (const [prfDocs, prfWeight] of [
-          [0, 0],
-          [5, 1],
-          [10, 1],
-          [10, 2],
-          [10, 4],
-        ] as const) {
+  for (const hybrid of list(values.hybrid!) as ('rerank' | 'union')[]) {
+    for (const candidates of list(values.candidates!).map(Number)) {
+      for (const denseWeight of list(values.weights!).map(Number)) {
+        for (const [prfDocs, prfWeight] of list(values.prf!).map((x) => x.split(':').map(Number) as [number, number])) {
           grid.push({ hybrid, fusion: 'convex', candidates, denseWeight, prfDocs, prfWeight });
         }
       }
     }
   }
-  for (const denseWeight of [0.2, 0.3, 0.5])
-    grid.push({ hybrid: 'union', fusion: 'rrf', candidates: 100, denseWeight });
+  if (values.rrf) {
+    for (const denseWeight of [0.2, 0.3, 0.5])
+      grid.push({ hybrid: 'union', fusion: 'rrf', candidates: 100, denseWeight });
+  }
   const rows: (Partial<RetrieverOptions> & { ndcg10: number; recall100: number; mrr10: number; gain: number })[] = [];
   for (const g of grid) {
     const m = await evaluateMode(new Retriever(index.store, embedder, g), index, col, 'hybrid');
