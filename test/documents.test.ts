@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from './support/db';
-import { makePdf } from './support/fixtures';
+import { makePdf, pageTag } from './support/fixtures';
 import { getJson, readSse, upload, waitForStatus, type Doc } from './support/http';
 import { createKey, makeEnv, startApi, startWorker, type Api, type Env, type Service } from './support/services';
 
@@ -67,7 +67,7 @@ describe('documents: upload → queue → worker → ready', () => {
       id,
     );
     expect(pages.map((p) => p.number)).toEqual([1, 2, 3, 4, 5]);
-    pages.forEach((p) => expect(p.text).toContain(`page-${p.number}-marker`));
+    pages.forEach((p) => expect(p.text).toContain(`Marker ${pageTag(p.number)}`));
     // The blob is content-addressed under DATA_DIR, never under the client's file name.
     expect(existsSync(join(env.dataDir, 'blobs', doc.contentHash.slice(0, 2), doc.contentHash))).toBe(true);
     expect(existsSync(join(env.dataDir, 'etc'))).toBe(false);
@@ -158,8 +158,7 @@ describe('documents: upload → queue → worker → ready', () => {
     const logs = api.output() + worker.output();
     expect(logs).not.toContain(key);
     expect(logs).not.toContain(key.slice(13));
-    expect(logs).not.toContain('page-3-marker');
-    expect(logs).not.toContain('liquid network reads documents');
+    expect(logs).not.toContain(`Marker ${pageTag(3)}`);
     // Logs are structured: every stdout line is one JSON object.
     for (const line of api
       .output()

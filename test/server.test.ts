@@ -1,17 +1,16 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from './setup/global-setup';
 import { makePdf } from './support/fixtures';
 import { upload, waitForStatus } from './support/http';
-import { makeEnv } from './support/services';
-
-const SERVER = resolve(__dirname, '..', 'dist/apps/server/src/main.js');
+import { entry, makeEnv } from './support/services';
 
 describe('embedded launcher (npm start)', () => {
   const env = makeEnv();
+  const SERVER = entry('apps/server/src/main.js');
   afterAll(() => env.cleanup());
 
   it('without REDIS_URL: starts a private redis, the API and a worker; prints a dev key once; stops on SIGTERM', async () => {

@@ -6,9 +6,11 @@ import { join, resolve } from 'node:path';
 import { inject } from 'vitest';
 
 const ROOT = resolve(__dirname, '..', '..');
-const API_MAIN = join(ROOT, 'dist/apps/api/src/main.js');
-const WORKER_MAIN = join(ROOT, 'dist/apps/worker/src/main.js');
-const CLI_MAIN = join(ROOT, 'dist/apps/cli/src/main.js');
+/** Compiled entry point under the build that global-setup made for this run. */
+export const entry = (path: string) => join(inject('distDir'), path);
+const API_MAIN = () => entry('apps/api/src/main.js');
+const WORKER_MAIN = () => entry('apps/worker/src/main.js');
+const CLI_MAIN = () => entry('apps/cli/src/main.js');
 
 /** One isolated deployment per suite: its own DATA_DIR, SQLite file and Redis key prefix. */
 export interface Env {
@@ -103,20 +105,20 @@ export interface Api extends Service {
 }
 
 export async function startApi(env: Env, extra: Record<string, string> = {}): Promise<Api> {
-  const { service, ready } = launch(API_MAIN, env, extra, 'api listening');
+  const { service, ready } = launch(API_MAIN(), env, extra, 'api listening');
   const info = await ready;
   return { ...service, url: `http://127.0.0.1:${info.port as number}` };
 }
 
 export async function startWorker(env: Env, extra: Record<string, string> = {}): Promise<Service> {
-  const { service, ready } = launch(WORKER_MAIN, env, extra, 'worker ready');
+  const { service, ready } = launch(WORKER_MAIN(), env, extra, 'worker ready');
   await ready;
   return service;
 }
 
 /** Creates a tenant key through the real CLI (`elegans keys create --tenant T --json`). */
 export function createKey(env: Env, tenant: string): string {
-  const r = spawnSync(process.execPath, [CLI_MAIN, 'keys', 'create', '--tenant', tenant, '--json'], {
+  const r = spawnSync(process.execPath, [CLI_MAIN(), 'keys', 'create', '--tenant', tenant, '--json'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env.vars },
     encoding: 'utf8',
