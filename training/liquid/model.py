@@ -5,8 +5,8 @@ Streaming contract (see /work/notes/model-contract.md):
 Zero state is the start of a document; carrying new_state into the next call gives the same features as one call
 over the whole sequence, because every layer is a causal recurrence and the feature head is per token.
 
-features = W_o [e ; h_1 ; ... ; h_L] + b_o: a per-token linear read-out of the embedding (a skip path, so
-lexical identity survives) and of every layer's hidden state (document context).
+features = W_o [g(token) * e ; h_1 ; ... ; h_L] + b_o: a per-token linear read-out of the embedding (a skip
+path with a learned per-token gain g, so lexical identity survives) and of every layer's hidden state (context).
 With use_ts=False (the ablation) the cells always see ts = 1: document structure is not given as time.
 """
 from typing import List, Tuple
@@ -50,6 +50,10 @@ class LiquidEncoder(nn.Module):
             else:
                 raise ValueError(f"unknown cell {cell}")
         self.cells = nn.ModuleList(cells)
+        # per-token gain on the embedding skip path (initialised to SIF weights by training): lets frequent,
+        # uninformative tokens contribute little to a mean-pooled span vector, as IDF does for BM25
+        self.skip_gain = nn.Embedding(vocab, 1)
+        nn.init.ones_(self.skip_gain.weight)
         self.out = nn.Linear(embed_dim + layers * hidden, feature_dim)
 
     def config(self) -> dict:
@@ -63,7 +67,7 @@ class LiquidEncoder(nn.Module):
             ts = torch.ones_like(ts)
         e = self.embed(tokens)  # [B,T,E]
         x = e
-        parts = [e]
+        parts = [e * self.skip_gain(tokens)]
         finals = []
         i = 0
         for cell in self.cells:

@@ -46,21 +46,27 @@ class LTCCell(nn.Module):
 
     def forward(self, input: torch.Tensor, hx: torch.Tensor, ts: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         """One step. input [B,in], hx [B,H], ts [B,1] -> (output, new hidden)."""
-        x = input * self.input_w + self.input_b
-        s_act = F.softplus(self.sensory_w) * torch.sigmoid(self.sensory_sigma * (x.unsqueeze(-1) - self.sensory_mu))
-        num_s = torch.sum(s_act * self.sensory_erev, 1)
-        den_s = torch.sum(s_act, 1)
+        num_s, den_s = self._sensory(input)
         h = self._unfold(hx, num_s, den_s, ts)
         return h, h
+
+    def _sensory(self, input: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        # sum_i g_ij * erev_ij and sum_i g_ij for g_ij = softplus(sensory_w_ij) * sigmoid(sigma_ij (x_i - mu_ij));
+        # written as contractions of the sigmoid with (w * erev) and w, so autograd keeps one [B,I,H] tensor
+        x = input * self.input_w + self.input_b
+        a = torch.sigmoid(self.sensory_sigma * (x.unsqueeze(-1) - self.sensory_mu))  # [B,I,H]
+        w = F.softplus(self.sensory_w)
+        return torch.einsum("bij,ij->bj", a, w * self.sensory_erev), torch.einsum("bij,ij->bj", a, w)
 
     def _unfold(self, v: torch.Tensor, num_s: torch.Tensor, den_s: torch.Tensor, ts: torch.Tensor) -> torch.Tensor:
         cm_t = F.softplus(self.cm) / (ts / self.ode_unfolds)  # [B,H]
         w = F.softplus(self.w)
         gleak = F.softplus(self.gleak)
+        w_erev = w * self.erev
         for _ in range(self.ode_unfolds):
-            w_act = w * torch.sigmoid(self.sigma * (v.unsqueeze(-1) - self.mu))  # [B,H,H]
-            num = cm_t * v + gleak * self.vleak + torch.sum(w_act * self.erev, 1) + num_s
-            den = cm_t + gleak + torch.sum(w_act, 1) + den_s
+            a = torch.sigmoid(self.sigma * (v.unsqueeze(-1) - self.mu))  # [B,H,H]
+            num = cm_t * v + gleak * self.vleak + torch.einsum("bij,ij->bj", a, w_erev) + num_s
+            den = cm_t + gleak + torch.einsum("bij,ij->bj", a, w) + den_s
             v = num / (den + self.epsilon)
         return v
 
@@ -69,10 +75,7 @@ class LTCCell(nn.Module):
         h = h0
         outs = []
         for i in range(inputs.size(1)):
-            x = inputs[:, i] * self.input_w + self.input_b
-            s_act = F.softplus(self.sensory_w) * torch.sigmoid(self.sensory_sigma * (x.unsqueeze(-1) - self.sensory_mu))
-            num_s = torch.sum(s_act * self.sensory_erev, 1)
-            den_s = torch.sum(s_act, 1)
+            num_s, den_s = self._sensory(inputs[:, i])
             h = self._unfold(h, num_s, den_s, ts[:, i : i + 1])
             outs.append(h)
         return torch.stack(outs, 1), h
