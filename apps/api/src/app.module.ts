@@ -18,6 +18,7 @@ import { DocumentsController } from './documents/documents.controller';
 import { DocumentsService } from './documents/documents.service';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
+import { SecurityModule } from './security/security.module';
 import { DocumentQueue } from './queue/document-queue';
 import { SummariesController } from './summaries/summaries.controller';
 import { SummariesService } from './summaries/summaries.service';
@@ -33,6 +34,7 @@ export class AppModule {
         StorageModule.forRoot(config),
         BullModule.forRoot({ connection: createRedis(config.REDIS_URL, 'elegans-api'), prefix: config.QUEUE_PREFIX }),
         BullModule.registerQueue({ name: QueueName.Documents }),
+        SecurityModule.forRoot(config, logger),
         BullModule.registerFlowProducer({ name: BATCH_FLOW }),
       ],
       controllers: [

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
 import { loadConfigOrExit } from '../../shared/src/config';
 import { createLogger, PinoNestLogger } from '../../shared/src/logger';
 import { AppModule } from './app.module';
@@ -18,6 +19,8 @@ async function bootstrap(): Promise<void> {
   });
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // Security headers (CSP, nosniff, frame-ancestors, HSTS, no referrer leaks) on every answer, errors included.
+  app.use(helmet());
   // JSON bodies (small): parsed here so that a malformed body gets a problem+json 400, not an HTML page.
   app.useBodyParser('json', { limit: '1mb' });
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {

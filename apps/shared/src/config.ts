@@ -30,6 +30,11 @@ const schema = z.object({
   PARSE_TIMEOUT_MS: int(120_000, 100),
   /** Uploads are refused with 429 queue_full beyond this many waiting jobs (back-pressure). */
   QUEUE_MAX_WAITING: int(10_000, 1),
+  /** Retry-After (seconds) sent with 429 queue_full. */
+  QUEUE_RETRY_AFTER_S: int(5, 1, 3600),
+  /** Requests per API key per RATE_LIMIT_WINDOW_MS, all routes together (429 + Retry-After past it); 0 = off. */
+  RATE_LIMIT_MAX: int(1200, 0),
+  RATE_LIMIT_WINDOW_MS: int(60_000, 100),
   WORKER_CONCURRENCY: int(2, 1, 64),
   JOB_ATTEMPTS: int(3, 1, 50),
   JOB_BACKOFF_MS: int(2000, 0),

@@ -5,7 +5,8 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { STORAGE } from '../../../shared/src/storage.module';
 
-const PUBLIC = 'elegans:public';
+export const PUBLIC_ROUTE = 'elegans:public';
+const PUBLIC = PUBLIC_ROUTE;
 /** Routes anyone may call (health, metrics). Everything else needs a key. */
 export const Public = () => SetMetadata(PUBLIC, true);
 

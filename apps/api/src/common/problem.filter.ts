@@ -16,6 +16,8 @@ export class ProblemFilter implements ExceptionFilter {
       if (status >= 500)
         this.logger.error({ err: { message: exception.message, code: exception.code } }, 'request failed');
       const headers: Record<string, string> = status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
+      // Back-pressure: tell the client when to come back instead of letting it hammer.
+      if (status === 429) headers['Retry-After'] = String(exception.details?.retryAfterSeconds ?? 5);
       sendProblem(res, problem(status, exception.message, status >= 500 ? 'internal_error' : exception.code), headers);
       return;
     }

@@ -38,7 +38,9 @@ export class DocumentsService {
       throw new ElegansError('payload_too_large', `upload exceeds MAX_UPLOAD_MB (${this.config.MAX_UPLOAD_MB} MB)`);
     }
     if ((await this.queue.waitingCount()) >= this.config.QUEUE_MAX_WAITING) {
-      throw new ElegansError('queue_full', 'too many documents waiting; retry later');
+      throw new ElegansError('queue_full', 'too many documents waiting; retry later', {
+        retryAfterSeconds: this.config.QUEUE_RETRY_AFTER_S,
+      });
     }
 
     const { file, fields } = await receiveMultipart(req, this.storage.blobs, {
