@@ -168,26 +168,40 @@ function orderFragments(frags: Fragment[], pageWidth: number): Line[] {
       column: 0,
     }));
   }
-  const full = frags.filter((f) => f.x0 < gutter && f.x1 > gutter).sort((p, q) => q.y - p.y);
-  const rest = frags.filter((f) => !(f.x0 < gutter && f.x1 > gutter));
-  const left = rest.filter((f) => f.x1 <= gutter);
-  const right = rest.filter((f) => f.x1 > gutter);
+  const crosses = (f: Fragment): boolean => f.x0 < gutter && f.x1 > gutter;
+  const full = frags.filter(crosses).sort((p, q) => q.y - p.y);
+  const rest = new Set(frags.filter((f) => !crosses(f)));
   const out: Line[] = [];
-  // Bands: from the top, each full-width fragment closes the band above it.
+  // Bands: from the top, each full-width fragment closes the band above it. Fragments on the
+  // crosser's own baseline (other cells of a table row) join it in x order.
   let top = Infinity;
-  const take = (list: Fragment[], lo: number, hi: number, column: number): void => {
-    for (const f of list.filter((x) => x.y <= hi && x.y > lo).sort((p, q) => q.y - p.y || p.x0 - q.x0)) {
-      out.push({ text: f.text, x0: f.x0, x1: f.x1, y: f.y, size: f.size, column });
+  const take = (lo: number, hi: number): void => {
+    const inBand = [...rest].filter((x) => x.y <= hi && x.y > lo);
+    for (const column of [1, 2]) {
+      const side = inBand.filter((f) => (column === 1 ? f.x1 <= gutter : f.x1 > gutter));
+      for (const f of side.sort((p, q) => q.y - p.y || p.x0 - q.x0)) {
+        out.push({ text: f.text, x0: f.x0, x1: f.x1, y: f.y, size: f.size, column });
+        rest.delete(f);
+      }
     }
   };
   for (const f of full) {
-    take(left, f.y, top, 1);
-    take(right, f.y, top, 2);
-    out.push({ text: f.text, x0: f.x0, x1: f.x1, y: f.y, size: f.size, column: 0 });
-    top = f.y;
+    const tol = 0.3 * f.size;
+    const row = [...rest].filter((x) => Math.abs(x.y - f.y) <= tol);
+    for (const x of row) rest.delete(x);
+    take(f.y + tol, top);
+    const cells = [f, ...row].sort((p, q) => p.x0 - q.x0);
+    out.push({
+      text: cells.map((c) => c.text).join(' '),
+      x0: cells[0]!.x0,
+      x1: Math.max(...cells.map((c) => c.x1)),
+      y: f.y,
+      size: Math.max(...cells.map((c) => c.size)),
+      column: 0,
+    });
+    top = f.y - tol;
   }
-  take(left, -Infinity, top, 1);
-  take(right, -Infinity, top, 2);
+  take(-Infinity, top);
   return mergeSameBaseline(out);
 }
 
@@ -217,11 +231,14 @@ function mergeSameBaseline(lines: Line[]): Line[] {
  * with at least 4 fragments wholly on each side that share vertical extent. Returns the x of the
  * band's centre, or null for single-column pages.
  */
-function findGutter(frags: Fragment[], pageWidth: number): number | null {
-  if (frags.length < 8) return null;
-  const minX = Math.min(...frags.map((f) => f.x0));
-  const maxX = Math.max(...frags.map((f) => f.x1));
+function findGutter(all: Fragment[], pageWidth: number): number | null {
+  if (all.length < 8) return null;
+  const minX = Math.min(...all.map((f) => f.x0));
+  const maxX = Math.max(...all.map((f) => f.x1));
   const width = Math.max(maxX - minX, pageWidth * 0.5);
+  // Prose lines decide; table cells and labels are too narrow to say anything about columns.
+  const frags = all.filter((f) => f.x1 - f.x0 >= width * 0.15);
+  if (frags.length < 8) return null;
   const lo = minX + width * 0.25;
   const hi = minX + width * 0.75;
   const step = Math.max(1, width / 200);

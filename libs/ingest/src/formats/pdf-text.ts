@@ -129,11 +129,45 @@ function matchOutline(line: string, titles: OutlineTitle[] | undefined): Outline
   });
 }
 
+/**
+ * Numbered headings ("3 Results", "4.2 Ablations") at body size, as papers set them in bold. A
+ * candidate is accepted only when its number comes after the last accepted one, which rejects
+ * numbered list items, table rows and references; the unnumbered classics are accepted as-is.
+ */
+export class NumberedHeadings {
+  private last: number[] = [];
+
+  match(text: string): number | null {
+    if (text.length > 90) return null;
+    const named =
+      /^(abstract|introduction|conclusions?|references|bibliography|acknowledg(e)?ments?|related work|appendix)$/i;
+    if (named.test(text.trim())) return 1;
+    const m = /^((?:\d{1,2}\.){0,2}\d{1,2})\.?\s+(\p{Lu}[^.!?;:]{1,80})$/u.exec(text.trim());
+    if (!m || m[2]!.split(/\s+/).length > 10 || /\d\s*$/.test(m[2]!) || /,/.test(m[2]!)) return null;
+    const num = m[1]!.split('.').map(Number);
+    if (!this.after(num)) return null;
+    this.last = num;
+    return num.length;
+  }
+
+  /** True when `num` is the next or a later number: 2 after 1, 2.1 after 2, 3 after 2.4. */
+  private after(num: number[]): boolean {
+    if (this.last.length === 0) return num.length === 1 && num[0]! <= 2;
+    for (let i = 0; i < Math.max(num.length, this.last.length); i++) {
+      const a = num[i] ?? -1;
+      const b = this.last[i] ?? -1;
+      if (a !== b) return a > b && a - Math.max(b, 0) <= 2;
+    }
+    return false;
+  }
+}
+
 export function appendPage(
   b: TextBuilder,
   page: PageLines,
   headingLevels: Map<number, number> | null,
   outlineTitles?: OutlineTitle[],
+  numbered?: NumberedHeadings,
 ): void {
   b.beginPage();
   const lines = page.lines.filter((l) => l.text);
@@ -147,8 +181,11 @@ export function appendPage(
   const fullWidth = widths.length ? Math.max(...widths) : 0;
 
   let para = '';
+  let pendingHeading: { text: string; level: number } | null = null;
   let prev: Line | null = null;
   const flush = (): void => {
+    if (pendingHeading) b.addHeading(pendingHeading.text, pendingHeading.level);
+    pendingHeading = null;
     if (para) b.addBlock(para);
     para = '';
   };
@@ -161,11 +198,24 @@ export function appendPage(
       prev = l;
       continue;
     }
-    const level = headingLevels?.get(Math.round(l.size * 2) / 2);
-    const isHeading = level !== undefined && l.text.length <= 120 && !/[.,;:]$/.test(l.text) && /\p{L}/u.test(l.text);
-    if (isHeading) {
-      flush();
-      b.addHeading(l.text, level);
+    const sized = headingLevels?.get(Math.round(l.size * 2) / 2);
+    const bySize = sized !== undefined && l.text.length <= 120 && !/[.,;:]$/.test(l.text) && /\p{L}/u.test(l.text);
+    const byNumber = bySize ? null : (numbered?.match(l.text) ?? null);
+    if (bySize || byNumber !== null) {
+      const level = bySize ? sized! : byNumber!;
+      // A large-font title set on two lines is one heading.
+      const continues =
+        bySize &&
+        pendingHeading &&
+        pendingHeading.level === level &&
+        prev &&
+        prev.y - l.y > 0 &&
+        prev.y - l.y < 1.8 * l.size;
+      if (continues) pendingHeading!.text = joinLine(pendingHeading!.text, l.text);
+      else {
+        flush();
+        pendingHeading = { text: l.text, level };
+      }
       prev = l;
       continue;
     }

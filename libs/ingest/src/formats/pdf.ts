@@ -6,6 +6,7 @@ import { layoutPage, type RawItem } from './pdf-layout';
 import {
   appendPage,
   headingLevelsFromFonts,
+  NumberedHeadings,
   placeOutline,
   removeBoilerplate,
   type OutlineTitle,
@@ -131,7 +132,8 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
     const fontLevels = outline.length ? null : headingLevelsFromFonts(pages);
     const byPage = new Map<number, OutlineTitle[]>();
     for (const o of outline) byPage.set(o.page, [...(byPage.get(o.page) ?? []), o]);
-    pages.forEach((p, i) => appendPage(b, p, fontLevels, byPage.get(i + 1)));
+    const numbered = outline.length ? undefined : new NumberedHeadings();
+    pages.forEach((p, i) => appendPage(b, p, fontLevels, byPage.get(i + 1), numbered));
     const text = b.finish();
     if (!/\S/.test(text)) flags.push('no_text_layer');
     const headings = [...b.headings, ...placeOutline(text, b.pages, outline)].sort((x, y) => x.start - y.start);
