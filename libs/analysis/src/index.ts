@@ -1,5 +1,6 @@
 export * from './vectors';
 export * from './schema';
+export * from './testing-fixtures';
 export * from './embedder';
 export * from './rouge';
 export * from './text/porter';

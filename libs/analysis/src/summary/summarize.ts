@@ -166,6 +166,23 @@ export function selectMmr(
   return picked.sort((a, b) => a - b);
 }
 
+/** A sentence of running prose: four words or more, ending like a sentence (not a title, byline or heading). */
+export function isProse(text: string): boolean {
+  return words(text).length >= 4 && /[.!?…]["'”’)\]]*$/.test(text.trim());
+}
+
+/**
+ * Candidates for a summary: prose sentences when there are enough of them, else sentences of four
+ * words or more, else everything (a document of headings still gets a summary).
+ */
+export function summaryPool(texts: readonly string[], length: SummaryLength): number[] | undefined {
+  const need = Math.min(length.sentences ?? 1, texts.length);
+  const prose = texts.map((t, i) => (isProse(t) ? i : -1)).filter((i) => i >= 0);
+  if (prose.length >= need) return prose;
+  const full = texts.map((t, i) => (words(t).length >= 4 ? i : -1)).filter((i) => i >= 0);
+  return full.length >= need ? full : undefined;
+}
+
 export interface SummarizeInput {
   sentences: readonly SummarySentenceInput[];
   /** One liquid vector per sentence (same order), or null to run on lexical evidence alone. */
@@ -185,11 +202,7 @@ export function summarize(
     weights,
   );
   const wc = texts.map((t) => words(t).length);
-  // Fragments (headings, bylines, captions of under four words) are not summary sentences, unless the
-  // document has nothing else.
-  const full = wc.map((n, i) => (n >= 4 ? i : -1)).filter((i) => i >= 0);
-  const pool = full.length >= Math.min(length.sentences ?? 1, texts.length) ? full : undefined;
-  const picked = selectMmr(scores, similarity, length, wc, weights.lambda, pool);
+  const picked = selectMmr(scores, similarity, length, wc, weights.lambda, summaryPool(texts, length));
   return picked.map((i) => {
     const s = input.sentences[i]!;
     return { index: i, text: s.text, page: s.page, start: s.start, end: s.end, salience: scores[i]! };
