@@ -140,6 +140,8 @@ export interface ChildResult {
   kind: 'cfc' | 'kv';
   tokens: number;
   peakRssMb: number;
+  /** RSS once the model is loaded, before any token: the fixed cost inside peakRssMb. */
+  rssAfterLoadMb?: number;
   /** cfc: tokens/s of the whole stream; kv: median ms per decoded token at this context. */
   tokensPerSec?: number;
   msPerToken?: number;
@@ -149,6 +151,7 @@ export interface ChildResult {
 export async function childCfcStream(tokens: number, chunk: number, threads: number): Promise<ChildResult> {
   const model = await LiquidModel.load({ intraOpNumThreads: threads, chunkSize: chunk });
   const sum = new SpanSum(model.featureDim);
+  const rssAfterLoadMb = process.memoryUsage().rss / 2 ** 20;
   const t0 = process.hrtime.bigint();
   let last = 0;
   for await (const ch of model.stream(syntheticTokens(tokens, model.manifest.vocabSize, 4096), { chunkSize: chunk })) {
@@ -157,7 +160,13 @@ export async function childCfcStream(tokens: number, chunk: number, threads: num
   }
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
   if (last !== tokens) throw new Error(`streamed ${last} tokens, expected ${tokens}`);
-  return { kind: 'cfc', tokens, peakRssMb: process.resourceUsage().maxRSS / 1024, tokensPerSec: tokens / s };
+  return {
+    kind: 'cfc',
+    tokens,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    rssAfterLoadMb,
+    tokensPerSec: tokens / s,
+  };
 }
 
 /**
@@ -179,6 +188,7 @@ export async function childKvDecode(
     graphOptimizationLevel: 'all',
   });
   const { layers: L, heads, dh } = info.decoder;
+  const rssAfterLoadMb = process.memoryUsage().rss / 2 ** 20;
   const fill = (n: number) => {
     const a = new Float32Array(n);
     let s = 12345;
@@ -204,6 +214,7 @@ export async function childKvDecode(
     kind: 'kv',
     tokens: context,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
+    rssAfterLoadMb,
     msPerToken: median(times.slice(2)),
   };
 }

@@ -269,6 +269,17 @@ describe('LiquidModel on the shipped model', () => {
     }
   });
 
+  it('lets timers run between model calls while a long stream is in progress', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    let calls = 0;
+    for await (const _ of model.stream([synthetic(512, 3)], { chunkSize: 16 })) calls++;
+    clearInterval(timer);
+    expect(calls).toBe(32);
+    // onnxruntime-node computes on the calling thread; without the yield in run() no timer could fire.
+    expect(ticks).toBeGreaterThan(4);
+  });
+
   it('rejects token ids outside the vocabulary with a clear error', async () => {
     await expect(model.run([model.manifest.vocabSize], [1], model.zeroState().data, 1, 1)).rejects.toThrow(/outside/);
   });

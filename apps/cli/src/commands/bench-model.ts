@@ -148,10 +148,12 @@ export async function run(argv: string[]): Promise<number> {
   // --- peak RSS, one child process per size ------------------------------------------------------------
   const rss: Record<string, number> = {};
   const streamTps: Record<string, number> = {};
+  const afterLoad: Record<string, number> = {};
   for (const [label, n] of Object.entries(CFC_SIZES)) {
     const r = child({ kind: 'cfc', tokens: n });
     rss[label] = r.peakRssMb;
     streamTps[label] = r.tokensPerSec!;
+    afterLoad[`cfc ${label}`] = r.rssAfterLoadMb!;
     log(`cfc stream ${label}: peak RSS ${r.peakRssMb.toFixed(1)} MB, ${r.tokensPerSec!.toFixed(0)} tokens/s`);
   }
   const kvRss: Record<string, number> = {};
@@ -160,6 +162,7 @@ export async function run(argv: string[]): Promise<number> {
     const r = child({ kind: 'kv', tokens: n, steps: 12, info });
     kvRss[label] = r.peakRssMb;
     kvMs[label] = r.msPerToken!;
+    afterLoad[`kv ${label}`] = r.rssAfterLoadMb!;
     log(`kv transformer ${label}: peak RSS ${r.peakRssMb.toFixed(1)} MB, ${r.msPerToken!.toFixed(2)} ms/token`);
   }
 
@@ -195,6 +198,7 @@ export async function run(argv: string[]): Promise<number> {
       ltcSource: info.ltc.source,
       miniLmTokensPerSecB16x256: round(minilmB16, 0),
       miniLmParams: info.minilm.params,
+      rssAfterLoadMb: Object.fromEntries(Object.entries(afterLoad).map(([k, v]) => [k, round(v, 1)])),
       streamTokensPerSec: Object.fromEntries(Object.entries(streamTps).map(([k, v]) => [k, round(v, 0)])),
       threads: {
         cfcB1: b1.threads,
