@@ -254,7 +254,8 @@ export class BatchesService {
       filename: r.filename,
       documentId: r.document_id,
       status: doc?.status ?? 'failed',
-      progress: doc?.progress ?? 100,
+      // A failed document is settled: it counts as done for the batch's progress.
+      progress: !doc || FINAL_STATUSES.has(doc.status) ? 100 : doc.progress,
       error: doc ? doc.error : { code: 'not_found', message: 'document deleted' },
       doc,
     };
