@@ -136,6 +136,14 @@ describe('PDF parsing', () => {
     expect(doc.sections[worked.section]!.title).toBe('Results');
   });
 
+  it('reads filled-in form fields, which are not part of the page text', async () => {
+    const doc = await parseDocument(
+      await makePdf({ pages: [['Application form']], fields: [{ page: 1, name: 'applicant', value: 'Ada Lovelace' }] }),
+    );
+    expect(doc.text).toContain('Application form');
+    expect(doc.text).toContain('Ada Lovelace');
+  });
+
   it('flags a PDF without a text layer and still returns its pages', async () => {
     const doc = await parseDocument(await makePdf({ pages: [[], []], drawBox: true }));
     expect(doc.flags).toContain('no_text_layer');

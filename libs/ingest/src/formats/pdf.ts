@@ -27,6 +27,7 @@ interface Annotation {
   fieldValue?: unknown;
   rect?: number[];
   hidden?: boolean;
+  contentsObj?: { str?: string };
 }
 interface OutlineNode {
   title: string;
@@ -106,7 +107,7 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
         try {
           const content = await page.getTextContent({ includeMarkedContent: false });
           const items = content.items.filter((i): i is RawItem => typeof (i as RawItem).str === 'string');
-          items.push(...(await formFieldItems(page)));
+          items.push(...(await annotationItems(page)));
           const [x0 = 0, y0 = 0, x1 = 612, y1 = 792] = page.view;
           pages.push({
             lines: layoutPage(items, Math.abs(x1 - x0)),
@@ -145,11 +146,12 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
 }
 
 /**
- * Filled-in form fields live in widget annotations, not in the page's text content; a certificate
- * or application form is mostly that. Text and choice values become text items at the field's
- * position (buttons are skipped: their values are states like "Off").
+ * Filled-in form fields and free-text annotations (typed-on notes) are drawn from annotations,
+ * not from the page's text content; a certificate or an application form is mostly that. Their
+ * text becomes text items at the annotation's position (buttons are skipped: their values are
+ * states like "Off"; pop-up comments are skipped: they are not on the page).
  */
-async function formFieldItems(page: PdfPage): Promise<RawItem[]> {
+async function annotationItems(page: PdfPage): Promise<RawItem[]> {
   let annots: Annotation[];
   try {
     annots = await page.getAnnotations({ intent: 'display' });
@@ -158,10 +160,12 @@ async function formFieldItems(page: PdfPage): Promise<RawItem[]> {
   }
   const items: RawItem[] = [];
   for (const a of annots) {
-    if (a.subtype !== 'Widget' || a.hidden || a.fieldType === 'Btn' || !a.rect || a.rect.length < 4) continue;
-    const raw = Array.isArray(a.fieldValue)
-      ? a.fieldValue.filter((v) => typeof v === 'string').join(', ')
-      : a.fieldValue;
+    if (a.hidden || !a.rect || a.rect.length < 4) continue;
+    let raw: unknown;
+    if (a.subtype === 'FreeText') raw = a.contentsObj?.str;
+    else if (a.subtype === 'Widget' && a.fieldType !== 'Btn') {
+      raw = Array.isArray(a.fieldValue) ? a.fieldValue.filter((v) => typeof v === 'string').join(', ') : a.fieldValue;
+    } else continue;
     if (typeof raw !== 'string' || !raw.trim()) continue;
     const [x0, y0, x1, y1] = a.rect as [number, number, number, number];
     const lines = raw.split(/\r\n|\r|\n/).filter((l) => l.trim());

@@ -38,6 +38,8 @@ export interface PdfFixtureOptions {
   fontSize?: number;
   /** Draw a filled rectangle on every page (so text-free pages still have content). */
   drawBox?: boolean;
+  /** Filled-in AcroForm text fields (their values live in widget annotations, not page text). */
+  fields?: { page: number; name: string; value: string }[];
 }
 
 export async function makePdf(opts: PdfFixtureOptions): Promise<Uint8Array> {
@@ -71,6 +73,14 @@ export async function makePdf(opts: PdfFixtureOptions): Promise<Uint8Array> {
       right.forEach((line, k) => page.drawText(line, { x: 322, y: y - k * leading, size, font }));
     }
   });
+  if (opts.fields?.length) {
+    const form = doc.getForm();
+    opts.fields.forEach((f, i) => {
+      const field = form.createTextField(f.name);
+      field.setText(f.value);
+      field.addToPage(doc.getPage(f.page - 1), { x: 72, y: 200 - i * 30, width: 300, height: 22, font });
+    });
+  }
   if (opts.outline?.length) addOutline(doc, pageRefs, opts.outline);
   return doc.save({ useObjectStreams: false });
 }
