@@ -191,11 +191,17 @@ describe('LiquidModel on the shipped model', () => {
     const passages = [
       { sentenceStart: 0, sentenceEnd: 3 },
       { sentenceStart: 3, sentenceEnd: 8 },
+      { sentenceStart: 5, sentenceEnd: 5 }, // empty: a zero vector, not an error
     ];
     const doc = await model.embedDocument(sentences, { passages, chunkSize: 16 });
     expect(doc.modelVersion).toBe(model.version);
     expect(doc.sentenceVectors).toHaveLength(TEXT.length);
-    expect(doc.passages.map((p) => p.index)).toEqual([0, 1]);
+    expect(doc.passages.map((p) => p.index).sort()).toEqual([0, 1, 2]);
+    expect(doc.passages.find((p) => p.index === 2)!.tokens).toBe(0);
+    // Passage 0 = normalised token-weighted mean of its sentences' features.
+    expect(doc.passages.find((p) => p.index === 0)!.tokens).toBe(
+      doc.sentenceTokens[0]! + doc.sentenceTokens[1]! + doc.sentenceTokens[2]!,
+    );
     expect(doc.sentenceTokens[6]).toBe(0);
     expect(doc.tokens).toBe(doc.sentenceTokens.reduce((a, b) => a + b, 0));
     // Sentence vector = normalised mean of that sentence's token features in the one-shot stream.

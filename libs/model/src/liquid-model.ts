@@ -382,9 +382,15 @@ export class LiquidModel {
     // Passages: validate, index by first sentence, and find boundaries no passage straddles (safe to checkpoint at).
     const startsAt = new Map<number, number[]>();
     const straddled = new Uint8Array(N + 1);
+    const emptyPassages: number[] = [];
     passages.forEach((p, i) => {
-      if (!(p.sentenceStart >= 0 && p.sentenceStart < p.sentenceEnd && p.sentenceEnd <= N)) {
+      if (!(p.sentenceStart >= 0 && p.sentenceStart <= p.sentenceEnd && p.sentenceEnd <= N)) {
         throw new Error(`passage ${i}: bad sentence range [${p.sentenceStart}, ${p.sentenceEnd})`);
+      }
+      if (p.sentenceStart === p.sentenceEnd) {
+        // No sentence, no token: a zero vector, like an empty sentence.
+        if (p.sentenceStart >= first) emptyPassages.push(i);
+        return;
       }
       for (let k = p.sentenceStart + 1; k < p.sentenceEnd; k++) straddled[k] = 1;
       if (p.sentenceStart < first) {
@@ -429,6 +435,12 @@ export class LiquidModel {
         }
       }
     };
+
+    for (const p of emptyPassages) {
+      const zero = new Float32Array(D);
+      if (collect) result.passages.push({ index: p, vector: zero, tokens: 0 });
+      await opts.onPassage?.(p, zero, 0);
+    }
 
     interface Open {
       index: number;
