@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from './support/db';
 import { makePdf } from './support/fixtures';
 import { auth, getJson, upload, waitForStatus } from './support/http';
-import { createKey, makeEnv, startApi, startWorker, type Api, type Env } from './support/services';
+import { createKey, makeEnv, startApi, startWorker, type Env } from './support/services';
 
 /** Short locks so a job left behind by a dead or departed worker moves on within seconds. */
 const FAST = { LOCK_DURATION_MS: '2000', STALLED_INTERVAL_MS: '1000', JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '200' };
