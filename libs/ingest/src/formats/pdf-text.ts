@@ -22,21 +22,34 @@ function edgeKey(text: string): string {
 const PAGE_NUMBER =
   /^(?:[-–—(\[]\s*)?(?:page\s+|p\.\s*)?(?:\d{1,4}|(?=[ivxlcdm])m{0,3}(?:c[md]|d?c{0,3})(?:x[cl]|l?x{0,3})(?:i[xv]|v?i{0,3}))(?:\s*(?:of|\/)\s*\d{1,4})?(?:\s*[-–—)\]])?$/i;
 
-/** Indices of the lines in the top and bottom 12% of the page, at most 3 per band. */
+/**
+ * Candidate header/footer lines: up to 3 lines from the top (bottom) of the page that lie in the
+ * outer 12% and are set apart from the body by a gap of at least 1.5 line heights. Lines of a
+ * body paragraph that happens to start high on the page are never candidates: they sit at normal
+ * line spacing from the next line.
+ */
 function edgeLines(page: PageLines): number[] {
   const band = page.height * 0.12;
   const topY = page.bottom + page.height - band;
   const botY = page.bottom + band;
-  const byY = page.lines.map((l, i) => ({ i, y: l.y, col: l.column })).filter((l) => l.col !== 3);
-  const top = byY
-    .filter((l) => l.y >= topY)
-    .sort((a, b) => b.y - a.y)
-    .slice(0, 3);
-  const bottom = byY
-    .filter((l) => l.y <= botY)
-    .sort((a, b) => a.y - b.y)
-    .slice(0, 3);
-  return [...top, ...bottom].map((l) => l.i);
+  const byY = page.lines
+    .map((l, i) => ({ i, y: l.y, size: l.size || 10 }))
+    .filter((l) => page.lines[l.i]!.column !== 3 && page.lines[l.i]!.text)
+    .sort((a, b) => b.y - a.y);
+  const pick = (ordered: typeof byY, inBand: (y: number) => boolean): number[] => {
+    // The outermost lines up to the last clear gap (a running head over a page number, say).
+    let last = -1;
+    for (let k = 0; k < Math.min(3, ordered.length); k++) {
+      if (!inBand(ordered[k]!.y)) break;
+      const next = ordered[k + 1];
+      const gap = next ? Math.abs(ordered[k]!.y - next.y) : Infinity;
+      if (gap >= 1.5 * Math.max(ordered[k]!.size, next?.size ?? 0)) last = k;
+    }
+    return ordered.slice(0, last + 1).map((l) => l.i);
+  };
+  const top = pick(byY, (y) => y >= topY);
+  const bottom = pick([...byY].reverse(), (y) => y <= botY).filter((i) => !top.includes(i));
+  return [...top, ...bottom];
 }
 
 /** Marks boilerplate lines in place (sets text to ""). Returns how many were removed. */
@@ -63,6 +76,22 @@ export function removeBoilerplate(pages: PageLines[]): number {
       }
     }
   });
+  // A bare page number is the outermost line even when it sits close to the body.
+  for (const page of pages) {
+    const live = page.lines.filter((l) => l.text && l.column !== 3);
+    if (!live.length) continue;
+    const top = live.reduce((a, b) => (b.y > a.y ? b : a));
+    const bottom = live.reduce((a, b) => (b.y < a.y ? b : a));
+    for (const l of new Set([top, bottom])) {
+      if (
+        PAGE_NUMBER.test(l.text.trim()) &&
+        (l.y <= page.bottom + page.height * 0.12 || l.y >= page.bottom + page.height * 0.88)
+      ) {
+        l.text = '';
+        removed++;
+      }
+    }
+  }
   return removed;
 }
 

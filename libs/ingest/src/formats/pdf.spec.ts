@@ -83,6 +83,15 @@ describe('PDF parsing', () => {
     expect(doc.pages.map((p) => doc.text.slice(p.start, p.end))).toEqual(bodies);
   });
 
+  it('keeps body lines that start high on every page, even when they repeat but for a number', async () => {
+    const pages = Array.from({ length: 4 }, (_, p) =>
+      Array.from({ length: 5 }, (_, l) => `Entry ${p * 5 + l + 1}: the same template sentence on every page.`),
+    );
+    const doc = await parseDocument(await makePdf({ pages, header: 'Running head', pageNumbers: true }));
+    for (let n = 1; n <= 20; n++) expect(doc.text).toContain(`Entry ${n}: the same template sentence on every page.`);
+    expect(doc.text).not.toContain('Running head');
+  });
+
   it('keeps a header that appears on a single page only', async () => {
     const doc = await parseDocument(await makePdf({ pages: [['Intro body.'], ['Second body.']], header: undefined }));
     expect(doc.text).toContain('Intro body.');
