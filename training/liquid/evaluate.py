@@ -121,7 +121,7 @@ def doc_text(d: dict) -> str:
 
 
 # ------------------------------------------------------------------ BM25 (k1=1.2, b=0.75, Porter)
-def bm25_run(corpus, queries, k1=1.2, b=0.75, top=100):
+def bm25_scores(corpus, queries, k1=1.2, b=0.75) -> np.ndarray:
     import snowballstemmer
 
     st = snowballstemmer.stemmer("porter")
@@ -136,15 +136,29 @@ def bm25_run(corpus, queries, k1=1.2, b=0.75, top=100):
     for i, c in enumerate(docs):
         for w, tf in c.items():
             post[w].append((i, tf))
-    run = {}
-    for q in queries:
-        sc = np.zeros(N)
+    S = np.zeros((len(queries), N))
+    for qi, q in enumerate(queries):
         for w in tok(q["text"]):
             for i, tf in post.get(w, []):
-                sc[i] += idf[w] * tf * (k1 + 1) / (tf + k1 * (1 - b + b * lens[i] / avg))
-        order = np.argsort(-sc, kind="stable")[:top]
+                S[qi, i] += idf[w] * tf * (k1 + 1) / (tf + k1 * (1 - b + b * lens[i] / avg))
+    return S
+
+
+def run_of(S: np.ndarray, corpus, queries, top=100):
+    run = {}
+    for qi, q in enumerate(queries):
+        order = np.argsort(-S[qi], kind="stable")[:top]
         run[q["_id"]] = [corpus[i]["_id"] for i in order]
     return run
+
+
+def bm25_run(corpus, queries, top=100):
+    return run_of(bm25_scores(corpus, queries), corpus, queries, top)
+
+
+def minmax(S: np.ndarray) -> np.ndarray:
+    lo, hi = S.min(1, keepdims=True), S.max(1, keepdims=True)
+    return (S - lo) / np.maximum(hi - lo, 1e-9)
 
 
 def dense_run(D: np.ndarray, Q: np.ndarray, corpus, queries, top=100):
@@ -178,7 +192,10 @@ def cranfield_eval(model, tokenizer: str, beir: str, ppmi: str = None, with_bm25
         res["maxDocTokens"] = max_len
         res["dense"] = metrics(dense_run(D, Q, corpus, queries), qrels)
     if with_bm25:
-        res["bm25"] = metrics(bm25_run(corpus, queries), qrels)
+        B = bm25_scores(corpus, queries)
+        res["bm25"] = metrics(run_of(B, corpus, queries), qrels)
+        if model is not None:  # fixed a-priori weights (not tuned here): trust the weaker dense ranking less
+            res["hybrid03"] = metrics(run_of(0.7 * minmax(B) + 0.3 * minmax(Q @ D.T), corpus, queries), qrels)
     if ppmi:
         z = np.load(ppmi)
         Ds, Qs = sif_vectors(dt, z["emb"], z["counts"]), sif_vectors(qt, z["emb"], z["counts"])

@@ -57,7 +57,7 @@ def tiny_reference(out_dir: str) -> dict:
             _, h = cell(e[:, i], h, ts[:, i : i + 1])
             hs.append(h)
         hs = torch.stack(hs, 1)
-        feats = tiny.out(torch.cat([e, hs], 2))
+        feats = tiny.out(torch.cat([e * tiny.skip_gain(tokens), hs], 2))
         f2, _ = tiny(tokens, ts, state)
         assert torch.allclose(feats, f2, atol=1e-6), "scan() differs from the per-step cell"
     sd = {k: {"shape": list(v.shape), "data": r(v)} for k, v in tiny.state_dict().items()}
@@ -66,7 +66,8 @@ def tiny_reference(out_dir: str) -> dict:
         "config": {"vocab": 16, "embedDim": 4, "hidden": 3, "layers": 1, "featureDim": 5, "backboneUnits": 5},
         "equations": "e = embed[tokens]; x=[e_t, h]; z = 1.7159*tanh(0.666*(backbone.weight x + backbone.bias)); "
         "ff1 = tanh(ff1.weight z + b); ff2 = tanh(ff2.weight z + b); t = sigmoid((time_a.weight z + b)*ts + (time_b.weight z + b)); "
-        "h' = ff1*(1-t) + t*ff2; features = out.weight [e; h] + out.bias. Linear weights are [out, in] (PyTorch layout).",
+        "h' = ff1*(1-t) + t*ff2; features = out.weight [e * skip_gain[token]; h] + out.bias. Linear weights are [out, in] "
+        "(PyTorch layout); 'hidden' holds h for every step, [B,T,H].",
         "weights": {k.replace("cells.0.", "cell."): v for k, v in sd.items()},
         "tokens": tokens.flatten().tolist(), "ts": r(ts), "state": r(state),
         "shape": {"B": 2, "T": 7, "L": 1, "H": 3, "D": 5},
