@@ -136,6 +136,21 @@ export async function encoderTokensPerSec(session: InferenceSession, B: number, 
   return (B * T) / s;
 }
 
+/**
+ * Peak resident memory of this process, in MB: VmHWM of /proc/self/status. Not getrusage's maxRSS,
+ * which on Linux carries over the parent's RSS at fork into the child (exec keeps the larger value),
+ * so a child spawned by a parent holding several models would report at least the parent's size.
+ */
+export function peakRssMb(): number {
+  try {
+    const m = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux: fall back below
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
+
 export interface ChildResult {
   kind: 'cfc' | 'kv';
   tokens: number;
@@ -163,7 +178,7 @@ export async function childCfcStream(tokens: number, chunk: number, threads: num
   return {
     kind: 'cfc',
     tokens,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    peakRssMb: peakRssMb(),
     rssAfterLoadMb,
     tokensPerSec: tokens / s,
   };
@@ -213,7 +228,7 @@ export async function childKvDecode(
   return {
     kind: 'kv',
     tokens: context,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    peakRssMb: peakRssMb(),
     rssAfterLoadMb,
     msPerToken: median(times.slice(2)),
   };
