@@ -78,7 +78,8 @@ async function main() {
   for (const a of articles) {
     const m = fit(c, (x) => x !== a, values.target!);
     for (const r of rowsFor(c, m, (x) => x === a)) {
-      const p = r.confidence ? predictLogistic(m.confidence, r.confidence) : 0;
+      // As served: the fitted confidence, then the off-topic guard (answer/answer.ts confidenceOf).
+      const p = r.confidence ? predictLogistic(m.confidence, r.confidence) * (r.offTopic ? 0.25 : 1) : 0;
       held.push({ answerable: r.answerable, correct: r.topCorrect, p, abstain: p < m.threshold });
     }
     process.stderr.write(`fold ${a}: threshold ${m.threshold}\n`);

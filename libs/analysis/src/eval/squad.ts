@@ -3,6 +3,7 @@ import {
   confidenceOf,
   featureRow,
   confidenceRow,
+  offTopic,
   prepareCandidates,
   rankCandidates,
   type AnswerSentence,
@@ -292,14 +293,14 @@ export function evaluateQuestion(
 /** Features of every paragraph candidate, for fitting (eval/fit-qa.ts). */
 export function questionRows(c: SquadCorpus, q: SquadQuestion, model: AnswerModel = ANSWER_MODEL) {
   const [a, b] = c.paragraphSentences[q.paragraph]!;
-  const cands = range(a, b);
-  const ranked = rankCandidates(q.terms, q.vector, c.prep, cands, undefined, model);
+  const ranked = rankCandidates(q.terms, q.vector, c.prep, range(a, b), undefined, model);
+  // Rows of the sentences the ranker considers (headings are left out by rankCandidates).
   return {
-    rows: cands.map((i) => featureRow(ranked.find((r) => r.index === i)!.features)),
-    gold: cands.map((i, k) => (isCorrect(c, q, i) ? k : -1)).filter((k) => k >= 0),
-    confidence: (() => {
+    rows: ranked.map((r) => featureRow(r.features)),
+    gold: ranked.map((r, k) => (isCorrect(c, q, r.index) ? k : -1)).filter((k) => k >= 0),
+    ...(() => {
       const g = confidenceFeatures(q.terms, ranked, c.prep);
-      return g ? confidenceRow(g) : null;
+      return { confidence: g ? confidenceRow(g) : null, offTopic: g ? offTopic(g) : false };
     })(),
     topCorrect: ranked[0] ? isCorrect(c, q, ranked[0].index) : false,
   };
