@@ -97,6 +97,7 @@ function buildFragments(runs: Run[]): Fragment[] {
     clusterSize = r.size;
   }
   if (current.length) clusters.push(current);
+  attachScripts(clusters);
 
   const out: Fragment[] = [];
   clusters.forEach((cluster, ci) => {
@@ -132,6 +133,49 @@ function buildFragments(runs: Run[]): Fragment[] {
     emit();
   });
   return out;
+}
+
+/**
+ * Superscripts and subscripts (footnote marks, exponents, indices) sit off the baseline in a
+ * smaller font and would otherwise form lines of their own, cutting sentences in two. A small run
+ * in a cluster of small runs moves to the nearest cluster of larger text whose baseline is at most
+ * 0.7 × its size below (superscript) or 0.35 × above (subscript) and whose extent covers it.
+ */
+function attachScripts(clusters: Run[][]): void {
+  const info = clusters.map((c) => ({
+    y: median(c.map((r) => r.y)),
+    size: Math.max(...c.map((r) => r.size)),
+    x0: Math.min(...c.map((r) => r.x0)),
+    x1: Math.max(...c.map((r) => r.x1)),
+  }));
+  for (let ci = 0; ci < clusters.length; ci++) {
+    const own = info[ci]!;
+    const cluster = clusters[ci]!;
+    const keep: Run[] = [];
+    for (const r of cluster) {
+      if (r.text.trim().length > 6) {
+        keep.push(r);
+        continue;
+      }
+      let best = -1;
+      let bestDy = Infinity;
+      for (let hi = Math.max(0, ci - 3); hi <= Math.min(clusters.length - 1, ci + 3); hi++) {
+        const h = info[hi]!;
+        if (hi === ci || clusters[hi]!.length === 0 || h.size * 0.85 < own.size) continue;
+        const dy = r.y - h.y;
+        if (dy > 0.7 * h.size || dy < -0.35 * h.size) continue;
+        if (r.x0 < h.x0 - h.size || r.x0 > h.x1 + h.size) continue;
+        if (Math.abs(dy) < bestDy) {
+          best = hi;
+          bestDy = Math.abs(dy);
+        }
+      }
+      if (best >= 0) clusters[best]!.push({ ...r, y: info[best]!.y });
+      else keep.push(r);
+    }
+    clusters[ci] = keep;
+  }
+  for (let i = clusters.length - 1; i >= 0; i--) if (clusters[i]!.length === 0) clusters.splice(i, 1);
 }
 
 function joinRuns(runs: Run[], rtl: boolean): string {
