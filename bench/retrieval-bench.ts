@@ -20,7 +20,7 @@
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as sqliteVec from 'sqlite-vec';
@@ -101,6 +101,8 @@ async function main() {
   const sample = Number(values['embed-sample']);
   const dirs = values.corpus ?? ['training/.cache/root/usr/share/doc'];
   const r = rng(1234);
+  // Shared machine: the load average is printed with the figures so they can be read in context.
+  const loadStart = Math.round(loadavg()[0]! * 100) / 100;
 
   let t = performance.now();
   const corpus = buildCorpus(dirs, maxN);
@@ -267,6 +269,11 @@ async function main() {
     rmSync(tmp, { recursive: true, force: true });
   }
   const out = {
+    machine: {
+      cpus: cpus().length,
+      loadAvg1mAtStart: loadStart,
+      loadAvg1mAtEnd: Math.round(loadavg()[0]! * 100) / 100,
+    },
     corpus: { dirs, passages: corpus.length, wordsPerPassage: 100 },
     model: embedder.modelVersion,
     realModel: embedder.real,

@@ -35,12 +35,12 @@ export interface RetrieverOptions {
 }
 
 export const DEFAULT_RETRIEVER_OPTIONS: RetrieverOptions = {
-  denseWeight: 0.3,
-  candidates: 100,
-  hybrid: 'union',
+  denseWeight: 0.4,
+  candidates: 1000,
+  hybrid: 'rerank',
   fusion: 'convex',
-  prfDocs: 0,
-  prfWeight: 0,
+  prfDocs: 5,
+  prfWeight: 4,
   precision: 'f32',
   maxK: 100,
   maxOffset: 1000,
@@ -192,12 +192,21 @@ export class Retriever {
       if (!fts) return [];
       return this.store.lexical(unit, fts, filter, want).map((h) => ({ ...h, lexical: h.score, dense: null }));
     }
-    const q = await this.embedder!.embedQuery(query);
+    // The model runs on ONNX Runtime's threads: start it, then do the SQLite work meanwhile.
+    const pending = this.embedder!.embedQuery(query);
     const idx = this.denseIndex(unit)!;
     if (mode === 'dense') {
+      const q = await pending;
       return idx.search(q, filter, want).map((h) => ({ ...h, lexical: null, dense: h.score }));
     }
-    const lex = fts ? this.store.lexical(unit, fts, filter, n) : [];
+    let lex: ScoredId[];
+    try {
+      lex = fts ? this.store.lexical(unit, fts, filter, n) : [];
+    } catch (err) {
+      await pending.catch(() => undefined);
+      throw err;
+    }
+    const q = await pending;
     const qv = this.feedback(q, lex, idx);
     // With no lexical match at all, the dense ranking is all there is.
     const dense = o.hybrid === 'union' || lex.length === 0 ? idx.search(qv, filter, n) : [];
