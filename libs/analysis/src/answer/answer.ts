@@ -81,6 +81,7 @@ export const CONFIDENCE_FEATURES = [
   'negationMismatch',
   'numberMissing',
   'which',
+  'topNumberMissing',
 ] as const;
 export type ConfidenceFeatures = Record<(typeof CONFIDENCE_FEATURES)[number], number> & {
   /** 1 when the question's most informative word is a name that no candidate sentence contains (not a fitted feature). */
@@ -216,6 +217,7 @@ export function confidenceFeatures(
     negationMismatch: NEGATION.test(q.text) && !NEGATION.test(prep.texts[top.index]!.text) ? 1 : 0,
     numberMissing: numbers(q.text).some((n) => !allText.includes(n)) ? 1 : 0,
     which: /\bwhich\b/i.test(q.text) ? 1 : 0,
+    topNumberMissing: numbers(q.text).some((n) => !prep.texts[top.index]!.text.includes(n)) ? 1 : 0,
     missingName: maxIdf > 0 && maxMissing >= maxIdf && names.has(maxMissingTerm) ? 1 : 0,
   };
 }
