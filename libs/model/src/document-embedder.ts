@@ -5,7 +5,13 @@ import type { SentenceInput } from './timesteps';
 export interface ResumableEmbedOptions {
   /** Checkpoint about every N tokens (default 8192; 0 disables checkpoints). */
   checkpointEveryTokens?: number;
-  onProgress?: (p: { sentencesDone: number; sentencesTotal: number; tokens: number }) => void | Promise<void>;
+  /** `tokens`: stream position in the document; `streamed`: tokens this call has run through the model so far. */
+  onProgress?: (p: {
+    sentencesDone: number;
+    sentencesTotal: number;
+    tokens: number;
+    streamed: number;
+  }) => void | Promise<void>;
 }
 
 export interface StoredDocumentVectors {
@@ -75,7 +81,7 @@ export async function embedDocumentResumable(
       newSentences = [];
       newPassages = [];
     },
-    onProgress: opts.onProgress,
+    onProgress: opts.onProgress && ((p) => opts.onProgress!({ ...p, streamed: p.tokens - startTokens })),
   });
   store.db.transaction(() => {
     store.saveDocumentState(documentId, {

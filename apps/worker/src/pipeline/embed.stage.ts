@@ -69,10 +69,17 @@ export class EmbedStage implements PipelineStage {
     await ctx.progress(0);
     const model = await this.loadModel();
     if (!this.store || this.store.db !== ctx.storage.sqlite) this.store = new ModelStateStore(ctx.storage.sqlite);
+    // Tokens really run through the model, counted as they go (elegans_tokens_streamed_total): a killed
+    // attempt's work is counted too, which is what shows a resumed retry does not redo it.
+    let counted = 0;
     const res = await embedDocumentResumable(model, this.store, ctx.document.id, documentSentences(doc), doc.passages, {
       checkpointEveryTokens: this.checkpointEvery,
-      // Also the cancellation point: throws when the document was deleted meanwhile.
-      onProgress: (p) => ctx.progress(p.sentencesTotal > 0 ? p.sentencesDone / p.sentencesTotal : 1),
+      onProgress: async (p) => {
+        await ctx.addTokens(p.streamed - counted);
+        counted = p.streamed;
+        // Also the cancellation point: throws when the document was deleted meanwhile.
+        await ctx.progress(p.sentencesTotal > 0 ? p.sentencesDone / p.sentencesTotal : 1);
+      },
     });
     ctx.vectors = {
       modelVersion: res.modelVersion,
@@ -80,8 +87,9 @@ export class EmbedStage implements PipelineStage {
       passages: res.passages,
       document: res.document,
     };
+    await ctx.addTokens(res.tokensStreamed - counted);
     // The document's token count is the whole document, also when this attempt resumed midway.
-    await ctx.addTokens(res.tokens);
+    ctx.documentTokens = res.tokens;
     ctx.logger.info(
       { modelVersion: res.modelVersion, tokens: res.tokens, streamed: res.tokensStreamed, resumedAt: res.resumedAt },
       'embedded',

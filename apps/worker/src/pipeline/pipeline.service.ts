@@ -133,7 +133,7 @@ export class PipelineService {
         status: DocumentStatus.Ready,
         progress: 100,
         timings,
-        ...(tokens > 0 ? { tokenCount: tokens } : {}),
+        ...((ctx.documentTokens ?? tokens) > 0 ? { tokenCount: ctx.documentTokens ?? tokens } : {}),
       }),
     );
     await job.updateProgress(100);

@@ -25,6 +25,11 @@ export interface StageContext {
   progress(fraction: number): Promise<void>;
   /** Tokens streamed through the model: counted into /metrics and the document's `tokens`. */
   addTokens(count: number): Promise<void>;
+  /**
+   * Tokens in the whole document, when a stage knows it better than the streamed count (a retry
+   * that resumed from a checkpoint streams only the rest). Overrides the sum of addTokens.
+   */
+  documentTokens?: number;
 }
 
 export interface StageVectors {
