@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from './support/db';
@@ -161,6 +162,28 @@ describe('API errors are problem+json with stable codes', () => {
     );
     expectProblem(await getJson(`${api.url}/v1/documents?limit=1000`, key), 400, 'validation_failed');
     noLeftovers();
+  });
+
+  it('a client that disconnects mid-upload leaves no temp file behind', async () => {
+    const { port } = new URL(api.url);
+    const head = '--XB\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.7\n';
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    socket.write(
+      `POST /v1/documents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\n` +
+        `Content-Type: multipart/form-data; boundary=XB\r\nContent-Length: 900000\r\n\r\n${head}`,
+    );
+    socket.write(Buffer.alloc(200_000, 0x41));
+    const tmp = join(env.dataDir, 'tmp');
+    const deadline = Date.now() + 10_000;
+    while (!(existsSync(tmp) && readdirSync(tmp).length > 0) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(readdirSync(tmp).length).toBe(1); // the upload was being streamed to disk
+    socket.destroy();
+    while (readdirSync(tmp).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(readdirSync(tmp)).toEqual([]);
+    expect((await fetch(`${api.url}/health/live`)).status).toBe(200);
   });
 
   it('429 queue_full once QUEUE_MAX_WAITING jobs wait (back-pressure, nothing stored)', async () => {

@@ -32,12 +32,14 @@ export function receiveMultipart(req: Request, blobs: BlobStore, limits: Multipa
     }
     const fields: Record<string, string> = {};
     let fileWrite: Promise<ReceivedUpload['file']> | null = null;
+    let fileStream: (NodeJS.ReadableStream & { destroy(err?: Error): void }) | null = null;
     let failure: unknown = null;
     const fail = (err: unknown) => {
       failure ??= err;
     };
 
     bb.on('file', (name, stream, info) => {
+      fileStream = stream;
       // Attached synchronously: busboy can emit a truncation error before the blob writer listens.
       stream.on('error', (err) => fail(new ElegansError('bad_request', `malformed multipart body: ${err.message}`)));
       if (name !== 'file' || fileWrite) {
@@ -86,7 +88,11 @@ export function receiveMultipart(req: Request, blobs: BlobStore, limits: Multipa
     };
     bb.on('error', (err) => void finish(err));
     bb.on('close', () => void finish());
-    req.on('aborted', () => void finish(new Error('client aborted the upload')));
+    req.on('aborted', () => {
+      // The body will never end: fail the blob write so its temp file is removed.
+      fileStream?.destroy(new Error('client aborted the upload'));
+      void finish(new Error('client aborted the upload'));
+    });
     req.pipe(bb);
   });
 }
