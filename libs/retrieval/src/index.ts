@@ -10,3 +10,4 @@ export * from './retriever';
 export * from './beir';
 export * from './liquid';
 export * from './reindex';
+export * from './scope';

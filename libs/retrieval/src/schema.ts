@@ -10,9 +10,10 @@ import type { MigrationSet } from '@elegans/storage';
  *
  * - rt_passages / rt_sentences: the text units with their char offsets and pages, scoped by
  *   tenant (always), collection and document.
- * - rt_passages_fts / rt_sentences_fts: FTS5 external-content indexes kept in sync by triggers.
- *   Porter stemming over unicode61 (diacritics folded); bm25() ranks with k1 = 1.2, b = 0.75
- *   (FTS5's fixed constants).
+ * - rt_passages_fts / rt_sentences_fts: FTS5 external-content indexes kept in sync by triggers,
+ *   over `text` and `scope` (tenant/collection/document tokens, see scope.ts). Porter stemming
+ *   over unicode61 (diacritics folded); bm25() ranks with k1 = 1.2, b = 0.75 (FTS5's fixed
+ *   constants).
  * - rt_vectors: one vector per unit and model version (float32 blob, plus an int8 copy with its
  *   scale). Several versions may coexist during a reindex; search only reads the current one.
  * - rt_state: write generations, so a process holding vectors in memory notices other
@@ -101,6 +102,45 @@ CREATE TABLE rt_state (
   value INTEGER NOT NULL
 );
 INSERT INTO rt_state (key, value) VALUES ('insert_gen', 0), ('delete_gen', 0);
+`,
+    },
+    {
+      // Tenant, collection and document become FTS5 tokens in a `scope` column, so filters are
+      // posting-list intersections inside FTS5 instead of a join on every matching row (2-3x
+      // faster BM25 at 100k passages; see README). bm25() gives the scope column weight 0.
+      version: 2,
+      name: 'fts-scope-column',
+      sql: `
+ALTER TABLE rt_passages ADD COLUMN scope TEXT NOT NULL DEFAULT '';
+ALTER TABLE rt_sentences ADD COLUMN scope TEXT NOT NULL DEFAULT '';
+DROP TRIGGER rt_passages_ai;
+DROP TRIGGER rt_passages_ad;
+DROP TRIGGER rt_sentences_ai;
+DROP TRIGGER rt_sentences_ad;
+DROP TABLE rt_passages_fts;
+DROP TABLE rt_sentences_fts;
+CREATE VIRTUAL TABLE rt_passages_fts USING fts5(
+  text, scope, content='rt_passages', content_rowid='id',
+  tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER rt_passages_ai AFTER INSERT ON rt_passages BEGIN
+  INSERT INTO rt_passages_fts (rowid, text, scope) VALUES (new.id, new.text, new.scope);
+END;
+CREATE TRIGGER rt_passages_ad AFTER DELETE ON rt_passages BEGIN
+  INSERT INTO rt_passages_fts (rt_passages_fts, rowid, text, scope) VALUES ('delete', old.id, old.text, old.scope);
+  DELETE FROM rt_vectors WHERE kind = 'passage' AND unit_id = old.id;
+END;
+CREATE VIRTUAL TABLE rt_sentences_fts USING fts5(
+  text, scope, content='rt_sentences', content_rowid='id',
+  tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER rt_sentences_ai AFTER INSERT ON rt_sentences BEGIN
+  INSERT INTO rt_sentences_fts (rowid, text, scope) VALUES (new.id, new.text, new.scope);
+END;
+CREATE TRIGGER rt_sentences_ad AFTER DELETE ON rt_sentences BEGIN
+  INSERT INTO rt_sentences_fts (rt_sentences_fts, rowid, text, scope) VALUES ('delete', old.id, old.text, old.scope);
+  DELETE FROM rt_vectors WHERE kind = 'sentence' AND unit_id = old.id;
+END;
 `,
     },
   ],

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runMigrations } from '@elegans/storage';
 import { DenseIndex } from './dense-index';
@@ -158,6 +159,44 @@ describe('RetrievalStore + Retriever (lexical)', () => {
     ).toEqual({
       n: 0,
     });
+  });
+
+  it('any user string and any ids are safe in the MATCH (scope tokens + quoted words)', async () => {
+    const store = open();
+    store.indexDocument(doc('t"1 OR *', 'd:1 NEAR(', AERO, 'c) AND ('));
+    store.indexDocument(doc('t2', 'x', AERO));
+    const r = new Retriever(store, null);
+    const hits = await r.search({
+      tenantId: 't"1 OR *',
+      query: 'boundary',
+      collection: 'c) AND (',
+      documentIds: ['d:1 NEAR('],
+    });
+    expect(hits.hits.map((h) => h.documentId)).toEqual(['d:1 NEAR(']);
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 40 }), fc.string({ minLength: 1, maxLength: 20 }), async (q, tenant) => {
+        if (!q.trim()) return;
+        const res = await r.search({ tenantId: tenant, query: q, documentIds: [tenant, q || 'x'] });
+        expect(res.hits).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('migration 2 backfills scope tokens for rows written under migration 1', async () => {
+    const db = new Database(':memory:');
+    runMigrations(db, [
+      { name: 'retrieval', migrations: RETRIEVAL_MIGRATIONS.migrations.filter((m) => m.version === 1) },
+    ]);
+    db.prepare(
+      `INSERT INTO rt_passages (tenant_id, collection, document_id, idx, start, end, page_start, page_end,
+         sentence_start, sentence_end, text) VALUES ('t1', NULL, 'old', 0, 0, 20, 1, 1, 0, 0, 'boundary layer flow')`,
+    ).run();
+    runMigrations(db, [RETRIEVAL_MIGRATIONS]);
+    const store = new RetrievalStore(db);
+    const r = new Retriever(store, null);
+    expect((await r.search({ tenantId: 't1', query: 'boundary' })).hits.map((h) => h.documentId)).toEqual(['old']);
+    expect((await r.search({ tenantId: 't2', query: 'boundary' })).hits).toEqual([]);
   });
 
   it('rejects bad requests with clear messages', async () => {

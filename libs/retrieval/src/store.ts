@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { quantizeInt8 } from './quantize';
+import { scopeQuery, scopeTokens } from './scope';
 import type {
   IndexDocumentInput,
   ScoredId,
@@ -80,28 +81,6 @@ function toSentence(r: SentenceRow): StoredSentence {
   };
 }
 
-/** `AND …` clauses and their parameters for a filter over a units table aliased `u`. */
-export function filterSql(filter: SearchFilter): { sql: string; params: unknown[] } {
-  if (!filter.tenantId) throw new Error('retrieval: tenantId is required');
-  let sql = ' AND u.tenant_id = ?';
-  const params: unknown[] = [filter.tenantId];
-  if (filter.collection !== undefined && filter.collection !== null) {
-    sql += ' AND u.collection = ?';
-    params.push(filter.collection);
-  }
-  if (filter.documentIds) {
-    if (filter.documentIds.length > MAX_DOCUMENT_FILTER) {
-      throw new Error(`retrieval: at most ${MAX_DOCUMENT_FILTER} document ids per filter`);
-    }
-    // An empty list means "no document": match nothing rather than everything.
-    sql += filter.documentIds.length
-      ? ` AND u.document_id IN (${filter.documentIds.map(() => '?').join(',')})`
-      : ' AND 0';
-    params.push(...filter.documentIds);
-  }
-  return { sql, params };
-}
-
 /**
  * All SQLite side effects of retrieval: writing units and vectors, BM25 search through FTS5,
  * reading units back (for results, neighbour expansion and reindexing).
@@ -119,11 +98,11 @@ export class RetrievalStore {
     this.stmt = {
       insPassage: db.prepare(
         `INSERT INTO rt_passages (tenant_id, collection, document_id, idx, start, end, page_start, page_end,
-           sentence_start, sentence_end, text) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+           sentence_start, sentence_end, text, scope) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
       ),
       insSentence: db.prepare(
-        `INSERT INTO rt_sentences (tenant_id, collection, document_id, idx, start, end, page, section, boundary, text)
-         VALUES (?,?,?,?,?,?,?,?,?,?)`,
+        `INSERT INTO rt_sentences (tenant_id, collection, document_id, idx, start, end, page, section, boundary, text, scope)
+         VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
       ),
       insVector: db.prepare(
         `INSERT OR REPLACE INTO rt_vectors (kind, unit_id, tenant_id, model_version, dim, f32, i8, i8_scale)
@@ -132,6 +111,7 @@ export class RetrievalStore {
       bump: db.prepare('UPDATE rt_state SET value = value + 1 WHERE key = ?'),
       gen: db.prepare("SELECT key, value FROM rt_state WHERE key IN ('insert_gen','delete_gen')"),
     };
+    if (!db.readonly) this.backfillScopes();
   }
 
   /** Write generations: a change tells in-memory vector indexes to reload. */
@@ -155,6 +135,7 @@ export class RetrievalStore {
       throw new Error('retrieval: one sentence vector per sentence');
     }
     const collection = input.collection ?? null;
+    const scope = scopeTokens(input.tenantId, collection, input.documentId);
     return this.db.transaction(() => {
       this.removeDocument(input.documentId);
       const passageIds = input.passages.map((p) =>
@@ -171,6 +152,7 @@ export class RetrievalStore {
             p.sentenceStart,
             p.sentenceEnd,
             p.text,
+            scope,
           ).lastInsertRowid,
         ),
       );
@@ -187,6 +169,7 @@ export class RetrievalStore {
             s.section ?? -1,
             s.boundary ?? 'sentence',
             s.text,
+            scope,
           ).lastInsertRowid,
         ),
       );
@@ -251,13 +234,37 @@ export class RetrievalStore {
     return n;
   }
 
-  /** BM25 over one unit kind, best first. Score = -bm25() so that higher is better. */
+  /**
+   * BM25 over one unit kind, best first. Score = -bm25() so that higher is better. The filter is
+   * part of the MATCH (scope tokens), so FTS5 ranks only the tenant's rows and no join runs per
+   * matching row; the scope column has bm25 weight 0.
+   */
   lexical(kind: UnitKind, ftsQuery: string, filter: SearchFilter, limit: number): ScoredId[] {
-    const { units, fts } = TABLE[kind];
-    const f = filterSql(filter);
-    const sql = `SELECT u.id AS id, -bm25(${fts}) AS score FROM ${fts} JOIN ${units} u ON u.id = ${fts}.rowid
-      WHERE ${fts} MATCH ?${f.sql} ORDER BY score DESC, u.id LIMIT ?`;
-    return this.db.prepare(sql).all(ftsQuery, ...f.params, limit) as ScoredId[];
+    const { fts } = TABLE[kind];
+    if (filter.documentIds && filter.documentIds.length === 0) return [];
+    if (filter.documentIds && filter.documentIds.length > MAX_DOCUMENT_FILTER) {
+      throw new Error(`retrieval: at most ${MAX_DOCUMENT_FILTER} document ids per filter`);
+    }
+    const match = `${scopeQuery(filter)} AND text : (${ftsQuery})`;
+    const sql = `SELECT rowid AS id, -bm25(${fts}, 1.0, 0.0) AS score FROM ${fts}
+      WHERE ${fts} MATCH ? ORDER BY score DESC, rowid LIMIT ?`;
+    return this.db.prepare(sql).all(match, limit) as ScoredId[];
+  }
+
+  /** Fills the scope of rows written before the scope column existed (migration 2), once. */
+  private backfillScopes(): void {
+    for (const kind of ['passage', 'sentence'] as const) {
+      const { units, fts } = TABLE[kind];
+      const rows = this.db
+        .prepare(`SELECT id, tenant_id AS t, collection AS c, document_id AS d FROM ${units} WHERE scope = ''`)
+        .all() as { id: number; t: string; c: string | null; d: string }[];
+      if (rows.length === 0) continue;
+      this.db.transaction(() => {
+        const upd = this.db.prepare(`UPDATE ${units} SET scope = ? WHERE id = ?`);
+        for (const r of rows) upd.run(scopeTokens(r.t, r.c, r.d), r.id);
+        this.db.prepare(`INSERT INTO ${fts} (${fts}) VALUES ('rebuild')`).run();
+      })();
+    }
   }
 
   /** FTS5 highlighted snippets for the given units that match the query (others are absent). */
@@ -270,7 +277,7 @@ export class RetrievalStore {
         `SELECT rowid AS id, snippet(${fts}, 0, '<mark>', '</mark>', '…', ?) AS s FROM ${fts}
          WHERE ${fts} MATCH ? AND rowid IN (${ids.map(() => '?').join(',')})`,
       )
-      .all(tokens, ftsQuery, ...ids) as { id: number; s: string }[];
+      .all(tokens, `text : (${ftsQuery})`, ...ids) as { id: number; s: string }[];
     for (const r of rows) out.set(r.id, r.s);
     return out;
   }
