@@ -42,6 +42,16 @@ function storedVectors(dbPath: string, id: string): Record<string, Buffer[]> {
   );
   out['model_document_states.state'] = state.map((r) => r.state);
   out['model_document_states.document_vector'] = state.map((r) => r.document_vector);
+  // Retrieval's sentence and passage vectors (the embed stage's output, stored by the index stage).
+  for (const kind of ['sentence', 'passage']) {
+    out[`rt_vectors.${kind}`] = query<{ f32: Buffer }>(
+      dbPath,
+      `SELECT v.f32 FROM rt_vectors v JOIN rt_${kind}s u ON u.id = v.unit_id
+        WHERE v.kind = ? AND u.document_id = ? ORDER BY u.idx`,
+      kind,
+      id,
+    ).map((r) => r.f32);
+  }
   const tables = query<{ name: string }>(dbPath, "SELECT name FROM sqlite_master WHERE type = 'table'").map(
     (t) => t.name,
   );
@@ -143,6 +153,8 @@ describe('resumable streaming: a worker killed halfway through a long document',
     const b = storedVectors(env.dbPath, cleanDoc.id);
     expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
     expect(a['model_document_states.document_vector']).toHaveLength(1);
+    expect(a['rt_vectors.sentence']!.length).toBeGreaterThan(900); // one per sentence, all compared
+    expect(a['rt_vectors.passage']!.length).toBeGreaterThan(10);
     for (const k of Object.keys(a)) {
       expect(a[k]!.length, k).toBe(b[k]!.length);
       a[k]!.forEach((buf, i) => expect(buf.equals(b[k]![i]!), `${k}[${i}] differs`).toBe(true));

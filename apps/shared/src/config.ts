@@ -35,6 +35,8 @@ const schema = z.object({
   /** Requests per API key per RATE_LIMIT_WINDOW_MS, all routes together (429 + Retry-After past it); 0 = off. */
   RATE_LIMIT_MAX: int(1200, 0),
   RATE_LIMIT_WINDOW_MS: int(60_000, 100),
+  /** Upload staging files (DATA_DIR/tmp) untouched this long are debris of a crashed upload: removed. */
+  UPLOAD_TMP_MAX_AGE_MS: int(3_600_000, 1000),
   WORKER_CONCURRENCY: int(2, 1, 64),
   JOB_ATTEMPTS: int(3, 1, 50),
   JOB_BACKOFF_MS: int(2000, 0),

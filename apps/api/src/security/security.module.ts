@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../../shared/src/config';
 import { RateLimitGuard } from './rate-limit.guard';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
+import { StagingSweeper } from './staging-sweeper';
 
 const RATE_LIMIT_REDIS = Symbol('RATE_LIMIT_REDIS');
 
@@ -18,13 +19,18 @@ class RateLimitRedisCloser implements OnApplicationShutdown {
 }
 
 /**
- * Per-key rate limits shared by every API replica (counters in Redis). RATE_LIMIT_MAX=0 turns the
- * limit off (e.g. behind a gateway that already limits).
+ * Hardening of the HTTP edge: per-key rate limits shared by every API replica (counters in Redis;
+ * RATE_LIMIT_MAX=0 turns them off, e.g. behind a gateway that already limits) and the sweep of
+ * upload staging files left by a crashed API. Security headers (helmet) are set in main.ts.
  */
 @Module({})
 export class SecurityModule {
   static forRoot(config: Config, logger: Logger): DynamicModule {
-    if (config.RATE_LIMIT_MAX === 0) return { module: SecurityModule };
+    const sweeper = {
+      provide: StagingSweeper,
+      useFactory: () => new StagingSweeper(config.DATA_DIR, config.UPLOAD_TMP_MAX_AGE_MS, logger),
+    };
+    if (config.RATE_LIMIT_MAX === 0) return { module: SecurityModule, providers: [sweeper] };
     // Its own connection, failing fast (1 retry) instead of queueing while Redis is away: the
     // storage then fails open rather than holding every request until Redis returns.
     const redis = new IORedis(config.REDIS_URL, { maxRetriesPerRequest: 1, connectionName: 'elegans-ratelimit' });
@@ -41,6 +47,7 @@ export class SecurityModule {
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: RATE_LIMIT_REDIS, useValue: redis },
         RateLimitRedisCloser,
+        sweeper,
       ],
     };
   }
