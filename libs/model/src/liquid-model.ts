@@ -55,7 +55,10 @@ export interface LaneInput {
   state?: LiquidState;
 }
 
-/** Called for every model call with the lane's feature rows for positions [offset, offset + rows). */
+/**
+ * Called for every model call with the lane's feature rows for positions [offset, offset + rows).
+ * `features` is a view into a reused buffer: read or copy it inside the callback.
+ */
 export type LaneFeatureSink = (lane: number, offset: number, features: Float32Array, rows: number) => void;
 
 export interface VectorResult {
@@ -103,6 +106,34 @@ export interface DocumentEmbedding {
   state: LiquidState;
   /** Tokens in the document (including those before a resume). */
   tokens: number;
+}
+
+/**
+ * Preallocated model outputs by batch × length, owned by ONE caller (a stream, a document, a lane
+ * run), so concurrent callers on a shared model never write into each other's buffers.
+ */
+export class OutputBuffers {
+  private readonly byShape = new Map<string, { features: Float32Array; state: Float32Array }>();
+
+  constructor(
+    private readonly featureDim: number,
+    private readonly stateSize: number,
+  ) {}
+
+  get(batch: number, length: number): { features: Float32Array; state: Float32Array } {
+    const key = `${batch}x${length}`;
+    let buf = this.byShape.get(key);
+    if (!buf) {
+      // Shapes repeat (full chunks); odd tails are few. Bound the cache anyway.
+      if (this.byShape.size >= 16) this.byShape.clear();
+      buf = {
+        features: new Float32Array(batch * length * this.featureDim),
+        state: new Float32Array(batch * this.stateSize),
+      };
+      this.byShape.set(key, buf);
+    }
+    return buf;
+  }
 }
 
 /**
@@ -188,6 +219,8 @@ export class LiquidModel {
   /**
    * One graph call over `batch` lanes of `length` tokens: tokens/ts row-major [batch, length],
    * state [batch, L, H]. Returns features [batch, length, D] and the new state [batch, L, H].
+   * With `into`, both are written into that pool's buffers for this shape and are overwritten by the next
+   * call of the same shape through the same pool: read or copy them before that.
    */
   async run(
     tokens: ArrayLike<number>,
@@ -195,8 +228,9 @@ export class LiquidModel {
     state: Float32Array,
     batch: number,
     length: number,
+    into?: OutputBuffers,
   ): Promise<{ features: Float32Array; state: Float32Array }> {
-    const { layers: L, hidden: H, vocabSize: V } = this.manifest;
+    const { layers: L, hidden: H, vocabSize: V, featureDim: D } = this.manifest;
     const n = batch * length;
     if (tokens.length !== n || ts.length !== n || state.length !== batch * L * H) {
       throw new Error(`run(): expected ${n} tokens and ts and ${batch * L * H} state values`);
@@ -208,11 +242,23 @@ export class LiquidModel {
       ids[i] = BigInt(t);
     }
     const T = this.ort.Tensor;
-    const out = await this.session.run({
+    const feeds = {
       tokens: new T('int64', ids, [batch, length]),
       ts: new T('float32', ts instanceof Float32Array ? ts : Float32Array.from(ts), [batch, length]),
       state: new T('float32', state, [batch, L, H]),
-    });
+    };
+    if (into) {
+      // ONNX Runtime writes into the caller's preallocated outputs: no fresh 1 KB-per-token buffer per call
+      // for the GC to chase, so streaming memory stays flat.
+      const buf = into.get(batch, length);
+      await this.session.run(feeds, {
+        [this.featuresName]: new T('float32', buf.features, [batch, length, D]),
+        [this.stateName]: new T('float32', buf.state, [batch, L, H]),
+      });
+      await new Promise<void>((r) => setImmediate(r));
+      return buf;
+    }
+    const out = await this.session.run(feeds);
     // onnxruntime-node runs the graph on the calling thread and returns an already-settled promise, so
     // a loop of awaited calls would never let timers or I/O run (BullMQ lock renewals, progress writes,
     // HTTP). One macrotask turn per call keeps the event loop responsive; a call is a few ms to tens of ms.
@@ -230,11 +276,17 @@ export class LiquidModel {
    */
   async *stream(
     input: StreamInput,
-    opts: { state?: LiquidState; chunkSize?: number } = {},
+    opts: {
+      state?: LiquidState;
+      chunkSize?: number;
+      /** Yield features in a reused buffer, valid until the next chunk is requested (flat memory). */
+      reuseBuffers?: boolean;
+    } = {},
   ): AsyncGenerator<StreamChunk> {
     const chunk = opts.chunkSize ?? this.chunkSize;
     const state = (opts.state ?? this.zeroState()).clone();
     this.checkState(state);
+    const pool = opts.reuseBuffers ? this.outputPool() : undefined;
     let bufTok: number[] = [];
     let bufTs: number[] = [];
     const items: Iterable<StreamItem> | AsyncIterable<StreamItem> = typeof input === 'string' ? [input] : input;
@@ -243,7 +295,7 @@ export class LiquidModel {
       const ts = Float32Array.from(bufTs.slice(0, n));
       bufTok = bufTok.slice(n);
       bufTs = bufTs.slice(n);
-      const out = await this.run(tokens, ts, state.data, 1, n);
+      const out = await this.run(tokens, ts, state.data, 1, n, pool);
       const offset = state.position;
       state.data.set(out.state);
       state.position += n;
@@ -274,6 +326,7 @@ export class LiquidModel {
     const maxBatch = opts.maxBatch ?? this.maxBatch;
     const { layers: L, hidden: H, featureDim: D } = this.manifest;
     const S = L * H;
+    const pool = this.outputPool(); // sink contract: features are only valid during the callback
     const states = lanes.map((l) => {
       const s = (l.state ?? this.zeroState()).clone();
       this.checkState(s);
@@ -301,7 +354,7 @@ export class LiquidModel {
           }
           st.set(states[lane]!.data, b * S);
         });
-        const out = await this.run(tok, ts, st, B, step);
+        const out = await this.run(tok, ts, st, B, step, pool);
         active.forEach((lane, b) => {
           const s = states[lane]!;
           onFeatures?.(lane, s.position, out.features.subarray(b * step * D, (b + 1) * step * D), step);
@@ -338,6 +391,7 @@ export class LiquidModel {
     const order = encoded.map((_, i) => i).sort((a, b) => encoded[a]!.tokens.length - encoded[b]!.tokens.length);
     const results: VectorResult[] = new Array(texts.length);
     const { layers: L, hidden: H, featureDim: D } = this.manifest;
+    const pool = this.outputPool();
     for (let g = 0; g < order.length; g += this.maxBatch) {
       const group = order.slice(g, g + this.maxBatch);
       const T = Math.max(...group.map((i) => encoded[i]!.tokens.length));
@@ -352,7 +406,7 @@ export class LiquidModel {
         tok.set(encoded[i]!.tokens, b * T);
         ts.set(encoded[i]!.ts, b * T);
       });
-      const out = await this.run(tok, ts, new Float32Array(B * L * H), B, T);
+      const out = await this.run(tok, ts, new Float32Array(B * L * H), B, T, pool);
       group.forEach((i, b) => {
         const n = encoded[i]!.tokens.length;
         const sum = new SpanSum(D);
@@ -404,6 +458,7 @@ export class LiquidModel {
 
     const state = (opts.resume?.state ?? this.zeroState()).clone();
     this.checkState(state);
+    const pool = this.outputPool();
     const docSum = new SpanSum(D);
     if (opts.resume) docSum.merge(opts.resume.documentSum);
     const result: DocumentEmbedding = {
@@ -476,7 +531,7 @@ export class LiquidModel {
         }
         if (checkpointAt > 0) cut = open.find((s) => s.index === checkpointAt - 1)!.end - pos;
       }
-      const out = await this.run(bufTok.slice(0, cut), bufTs.slice(0, cut), state.data, 1, cut);
+      const out = await this.run(bufTok.slice(0, cut), bufTs.slice(0, cut), state.data, 1, cut, pool);
       bufTok = bufTok.slice(cut);
       bufTs = bufTs.slice(cut);
       docSum.addRows(out.features, 0, cut);
@@ -507,6 +562,10 @@ export class LiquidModel {
     result.documentVector = docSum.vector();
     result.tokens = state.position;
     return result;
+  }
+
+  private outputPool(): OutputBuffers {
+    return new OutputBuffers(this.featureDim, this.manifest.layers * this.manifest.hidden);
   }
 
   private checkState(s: LiquidState): void {

@@ -103,6 +103,7 @@ describe('plain-TypeScript CfC (equations only) against the ONNX graph', () => {
         time_b: lin(`${prefix(l)}.time_b`),
       })),
       out: lin('out'),
+      ...(t.weights['skip_gain.weight'] ? { skipGain: t.weights['skip_gain.weight'].data } : {}),
     };
     const { B, T, L, H } = t.shape;
     const rows = (a: number[], n: number) =>

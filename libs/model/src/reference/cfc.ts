@@ -10,7 +10,8 @@
  *   t   = sigmoid((Wa z + ba) * ts_t + (Wb z + bb))
  *   h_t = ff1 * (1 - t) + t * ff2
  * The input of layer 0 is the token embedding e_t; layer l > 0 reads h^{l-1}_t.
- * Features (training/liquid/model.py): f_t = W_o [e_t ; h^1_t ; … ; h^L_t] + b_o.
+ * Features (training/liquid/model.py): f_t = W_o [g(tok_t) e_t ; h^1_t ; … ; h^L_t] + b_o, where g is a learned
+ * per-token gain on the embedding skip path (1 when absent).
  */
 export interface LinearWeights {
   /** [out][in] */
@@ -30,8 +31,10 @@ export interface CfCEncoderWeights {
   /** [vocab][embedDim] */
   embed: number[][];
   layers: CfCLayerWeights[];
-  /** Feature read-out over [e ; h1 ; … ; hL]; absent means features = last layer's h. */
+  /** Feature read-out over [g·e ; h1 ; … ; hL]; absent means features = last layer's h. */
   out?: LinearWeights;
+  /** Per-token gain g on the embedding skip path ([vocab]); absent means 1. */
+  skipGain?: number[];
 }
 
 function affine(w: LinearWeights, x: ArrayLike<number>): number[] {
@@ -70,7 +73,8 @@ export function cfcEncode(
   tokens.forEach((tok, t) => {
     const e = w.embed[tok]!;
     let x: number[] = e;
-    const parts: number[] = [...e];
+    const g = w.skipGain ? w.skipGain[tok]! : 1;
+    const parts: number[] = e.map((v) => v * g);
     w.layers.forEach((layer, l) => {
       h[l] = cfcStep(layer, x, h[l]!, ts[t]!);
       x = h[l]!;
