@@ -169,7 +169,8 @@ export async function childCfcStream(tokens: number, chunk: number, threads: num
   const rssAfterLoadMb = process.memoryUsage().rss / 2 ** 20;
   const t0 = process.hrtime.bigint();
   let last = 0;
-  for await (const ch of model.stream(syntheticTokens(tokens, model.manifest.vocabSize, 4096), { chunkSize: chunk })) {
+  const source = syntheticTokens(tokens, model.manifest.vocabSize, 4096);
+  for await (const ch of model.stream(source, { chunkSize: chunk, reuseBuffers: true })) {
     sum.addRows(ch.features, 0, ch.tokens.length);
     last = ch.state.position;
   }

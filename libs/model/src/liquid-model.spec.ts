@@ -112,6 +112,15 @@ describe('LiquidModel on the shipped model', () => {
       expect(maxAbs(last!.data, whole.state)).toBeLessThan(1e-5);
       expect(last!.position).toBe(300);
     }
+    // Reused output buffers (valid until the next chunk): same features once copied out in time.
+    const copied: Float32Array[] = [];
+    const seen = new Set<ArrayBufferLike>();
+    for await (const ch of model.stream([{ tokens, ts }], { chunkSize: 64, reuseBuffers: true })) {
+      copied.push(ch.features.slice());
+      seen.add(ch.features.buffer);
+    }
+    expect(maxAbs(concat(copied), whole.features)).toBeLessThan(1e-5);
+    expect(seen.size).toBe(2); // one buffer for the 64-token chunks, one for the 44-token tail
   });
 
   it('checkpoint to bytes and restore mid-stream gives the same outputs as an uninterrupted stream', async () => {

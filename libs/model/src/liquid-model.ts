@@ -287,14 +287,24 @@ export class LiquidModel {
     const state = (opts.state ?? this.zeroState()).clone();
     this.checkState(state);
     const pool = opts.reuseBuffers ? this.outputPool() : undefined;
+    // Pending input; consumed from `head` so a long item is not re-copied for every chunk.
     let bufTok: number[] = [];
     let bufTs: number[] = [];
+    let head = 0;
     const items: Iterable<StreamItem> | AsyncIterable<StreamItem> = typeof input === 'string' ? [input] : input;
     const flush = async (n: number): Promise<StreamChunk> => {
-      const tokens = Int32Array.from(bufTok.slice(0, n));
-      const ts = Float32Array.from(bufTs.slice(0, n));
-      bufTok = bufTok.slice(n);
-      bufTs = bufTs.slice(n);
+      const tokens = new Int32Array(n);
+      const ts = new Float32Array(n);
+      for (let i = 0; i < n; i++) {
+        tokens[i] = bufTok[head + i]!;
+        ts[i] = bufTs[head + i]!;
+      }
+      head += n;
+      if (head >= 4096 || head === bufTok.length) {
+        bufTok = bufTok.slice(head);
+        bufTs = bufTs.slice(head);
+        head = 0;
+      }
       const out = await this.run(tokens, ts, state.data, 1, n, pool);
       const offset = state.position;
       state.data.set(out.state);
@@ -307,9 +317,9 @@ export class LiquidModel {
         bufTok.push(tokens[i]!);
         bufTs.push(ts[i]!);
       }
-      while (bufTok.length >= chunk) yield await flush(chunk);
+      while (bufTok.length - head >= chunk) yield await flush(chunk);
     }
-    if (bufTok.length > 0) yield await flush(bufTok.length);
+    if (bufTok.length - head > 0) yield await flush(bufTok.length - head);
   }
 
   /**

@@ -215,7 +215,7 @@ export async function run(argv: string[]): Promise<number> {
       ),
       notes: [
         'throughputs: medians over interleaved rounds in one process, best thread count per model; B16 = 16 lanes x 1024 tokens in chunk-token calls (LTC: 16 x chunk)',
-        'peak RSS: process maxRSS of one child process per size (node + ONNX Runtime + model included)',
+        'peak RSS: VmHWM of one child process per size (node + ONNX Runtime + model included); features pooled as they stream, in reused output buffers',
         'transformer: random weights, same params/width/depth/vocab as the CfC; KV cache of N tokens filled at random, then 12 single-token decode steps',
         'MiniLM-shaped: 6x384, 12 heads, FFN 1536, random weights, 16 windows of 256 tokens per call, mean pooled',
       ],
