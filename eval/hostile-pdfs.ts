@@ -41,7 +41,6 @@ async function main() {
   const stack = await startStack({
     workers: Number(values.workers),
     env: {
-      LOG_LEVEL: 'warn',
       RATE_LIMIT_MAX: '0',
       QUEUE_MAX_WAITING: '1000000',
       PARSE_TIMEOUT_MS: values['parse-timeout-ms']!,
