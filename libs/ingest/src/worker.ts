@@ -26,7 +26,7 @@ const MAX_IDLE = 4;
  * are retired when their heap passes this size or after this many tasks, which keeps a long
  * batch's RSS flat (measured on the pdf.js corpus: see README).
  */
-const RETIRE_HEAP_MB = 160;
+const RETIRE_HEAP_MB = 256;
 const RETIRE_AFTER_TASKS = 64;
 
 interface PooledWorker {
