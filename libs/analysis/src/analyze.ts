@@ -2,7 +2,7 @@ import { answerQuestion, prepareCandidates, type AnswerResult, type AnswerSenten
 import { questionTerms } from './answer/features';
 import type { DocumentVectors, Embedder } from './embedder';
 import { Bm25Index } from './text/bm25';
-import { cosine, type Vector } from './vectors';
+import { cosine, extent, type Vector } from './vectors';
 import {
   summarize,
   summarizeSections,
@@ -68,10 +68,9 @@ export function rankPassages(
 ): { index: number; score: number }[] {
   const q = questionTerms(question);
   const lex = Array.from({ length: passageIndex.size }, (_, i) => passageIndex.score(q.stems, i));
-  const maxLex = Math.max(0, ...lex);
+  const maxLex = Math.max(0, extent(lex)[1]);
   const dense = qVector && passageVectors ? passageVectors.map((v) => (v ? cosine(qVector, v) : 0)) : null;
-  const lo = dense ? Math.min(...dense) : 0;
-  const hi = dense ? Math.max(...dense) : 0;
+  const [lo, hi] = dense ? extent(dense) : [0, 0];
   return lex
     .map((l, i) => {
       const ln = maxLex > 0 ? l / maxLex : 0;

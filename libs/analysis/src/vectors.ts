@@ -26,3 +26,14 @@ export function meanVector(vs: readonly Vector[]): Float32Array | null {
   if (n > 0) for (let i = 0; i < out.length; i++) out[i]! /= n;
   return out;
 }
+
+/** Min and max of a list by a loop (spreading a long array into Math.min overflows the call stack). */
+export function extent(xs: Iterable<number>): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const x of xs) {
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  return [lo, hi];
+}

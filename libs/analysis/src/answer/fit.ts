@@ -30,7 +30,8 @@ export function fitRanker(examples: RankExample[], dims: number, l2 = 1e-3, epoc
     const grad = new Array<number>(dims).fill(0);
     for (const ex of examples) {
       const s = ex.rows.map((r) => dotw(w, r));
-      const m = Math.max(...s);
+      let m = -Infinity;
+      for (const x of s) if (x > m) m = x;
       const e = s.map((x) => Math.exp(x - m));
       const z = e.reduce((a, b) => a + b, 0);
       const goldSet = new Set(ex.gold);

@@ -14,7 +14,7 @@ import { auroc } from '../answer/fit';
 import { ANSWER_MODEL, type AnswerModel } from '../answer/weights';
 import type { Embedder } from '../embedder';
 import { Bm25Index } from '../text/bm25';
-import { cosine, type Vector } from '../vectors';
+import { cosine, extent, type Vector } from '../vectors';
 import { groupPassages, sentenceSpans } from './segment';
 
 /** SQuAD v1/v2: `title` and `is_impossible` optional; a context may be a whole paper. */
@@ -186,7 +186,7 @@ function range(a: number, b: number): number[] {
  */
 export function retrievePassages(c: SquadCorpus, q: SquadQuestion, k: number, denseWeight: number): number[] {
   const lex = c.passages.map((_, i) => c.passageIndex.score(q.terms.stems, i));
-  const maxLex = Math.max(0, ...lex);
+  const maxLex = Math.max(0, extent(lex)[1]);
   const useDense = q.vector !== null && denseWeight > 0;
   const dense = useDense ? c.passages.map((p) => (p.vector ? cosine(q.vector!, p.vector) : 0)) : [];
   let lo = Infinity;

@@ -7,7 +7,8 @@ import {
   salience,
   selectMmr,
   summarizeSections,
-  summaryPool,
+  isProse,
+  MMR_POOL,
   type SectionSummary,
   type SummaryLength,
 } from './summarize';
@@ -43,23 +44,45 @@ function cite(doc: AnalyzableDocument, i: number): SummaryCitation {
   return { index: i, text: s.text, page: s.page, start: s.start, end: s.end };
 }
 
-/** Picks sentences for `length` from stored salience, with lexical (TF-IDF) redundancy for MMR. */
+/**
+ * Picks sentences for `length` from stored salience, with lexical (TF-IDF) redundancy for MMR. Only the
+ * most salient candidates are tokenised, so a request on a 100k-sentence document stays cheap.
+ */
 export function selectFromSalience(
   doc: AnalyzableDocument,
   scores: readonly number[],
   length: SummaryLength,
 ): SummaryCitation[] {
-  if (doc.sentences.length === 0) return [];
-  const texts = doc.sentences.map((s) => s.text);
-  const lex = tfidfVectors(texts);
-  const wc = texts.map((t) => words(t).length);
+  const n = doc.sentences.length;
+  if (n === 0) return [];
+  const want = length.sentences ?? Math.ceil((length.words ?? 60) / 8);
+  const headSize = Math.max(MMR_POOL, 4 * want);
+  const isCandidate = (i: number) => words(doc.sentences[i]!.text).length >= 4;
+  // Most salient first; prose preferred as in summarize(), then any sentence of 4+ words, then anything.
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b);
+  const pick = (ok: (i: number) => boolean) => {
+    const out: number[] = [];
+    for (const i of order) {
+      if (ok(i)) out.push(i);
+      if (out.length >= headSize) break;
+    }
+    return out;
+  };
+  let head = pick((i) => isProse(doc.sentences[i]!.text));
+  if (head.length < Math.min(want, n)) head = pick(isCandidate);
+  if (head.length < Math.min(want, n)) head = pick(() => true);
+  head.sort((a, b) => a - b);
+  const lex = tfidfVectors(head.map((i) => doc.sentences[i]!.text));
+  const slot = new Map(head.map((i, k) => [i, k]));
+  const wc = new Array<number>(n).fill(0);
+  for (const i of head) wc[i] = words(doc.sentences[i]!.text).length;
   const picked = selectMmr(
     scores,
-    (i, j) => sparseDot(lex[i]!, lex[j]!),
+    (i, j) => sparseDot(lex[slot.get(i)!]!, lex[slot.get(j)!]!),
     length,
     wc,
     DEFAULT_SUMMARY_WEIGHTS.lambda,
-    summaryPool(texts, length),
+    head,
   );
   return picked.map((i) => cite(doc, i));
 }

@@ -1,4 +1,4 @@
-import { cosine, meanVector, type Vector } from '../vectors';
+import { cosine, extent, meanVector, type Vector } from '../vectors';
 import { sparseCentroid, sparseDot, tfidfVectors } from '../text/tfidf';
 import { words } from '../text/tokenize';
 
@@ -130,6 +130,9 @@ export function salience(
   return { scores, similarity };
 }
 
+/** Candidates MMR considers at most (the most salient ones). */
+export const MMR_POOL = 300;
+
 /** MMR selection over precomputed salience; returns indices in document order. */
 export function selectMmr(
   scores: readonly number[],
@@ -139,13 +142,21 @@ export function selectMmr(
   lambda: number,
   candidates?: readonly number[],
 ): number[] {
-  const pool = candidates ? [...candidates] : scores.map((_, i) => i);
+  let pool = candidates ? [...candidates] : scores.map((_, i) => i);
   const maxSentences = length.sentences ?? (length.words ? Number.POSITIVE_INFINITY : 3);
+  // MMR only needs the head of the salience ranking: a long document (100k sentences) would
+  // otherwise cost picks × sentences similarity computations.
+  const head = Math.max(MMR_POOL, 4 * (Number.isFinite(maxSentences) ? maxSentences : (length.words ?? 0) / 8));
+  if (pool.length > head) {
+    pool = pool
+      .sort((a, b) => scores[b]! - scores[a]! || a - b)
+      .slice(0, Math.ceil(head))
+      .sort((a, b) => a - b);
+  }
   const picked: number[] = [];
   let usedWords = 0;
   // Scale salience to [0, 1] so λ trades it against a cosine on the same footing.
-  const lo = Math.min(...pool.map((i) => scores[i]!));
-  const hi = Math.max(...pool.map((i) => scores[i]!));
+  const [lo, hi] = extent(pool.map((i) => scores[i]!));
   const scaled = (i: number) => (hi > lo ? (scores[i]! - lo) / (hi - lo) : 1);
   const remaining = new Set(pool);
   while (picked.length < maxSentences && remaining.size > 0) {
