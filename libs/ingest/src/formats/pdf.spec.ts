@@ -171,11 +171,12 @@ describe('PDF parsing', () => {
     expect(await codeOf(parseDocument(new Uint8Array(256).fill(1)))).toBe('unsupported_format');
   });
 
-  it('parses a PDF truncated in its tail (xref lost) through pdf.js reconstruction', async () => {
+  it('recovers what pdf.js can from a PDF whose tail (xref, trailer) is cut off', async () => {
     const pdf = await makePdf({ pages: [BODY, ['Second page text.']] });
-    const cut = pdf.subarray(0, Math.floor(pdf.length * 0.9));
-    const code = await codeOf(parseDocument(cut));
-    expect(['ok', 'pdf_corrupt']).toContain(code);
+    const tail = new TextDecoder('latin1').decode(pdf).lastIndexOf('xref');
+    const doc = await parseDocument(pdf.subarray(0, tail));
+    expect(doc.text).toContain('liquid networks');
+    expect(doc.text).toContain('Second page text.');
   });
 
   it('enforces the page and byte limits', async () => {
