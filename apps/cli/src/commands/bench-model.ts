@@ -177,6 +177,8 @@ export async function run(argv: string[]): Promise<number> {
       '64k': round(rss['64k']!, 1),
     },
     rssRatio1Mto1k: round(rss['1M']! / rss['1k']!, 3),
+    // Past the runtime's warm-up (allocator and ONNX Runtime buffers settle within the first ~30k tokens).
+    rssRatio1Mto100k: round(rss['1M']! / rss['100k']!, 3),
     transformer: {
       rssMb: { '1k': round(kvRss['1k']!, 1), '16k': round(kvRss['16k']!, 1), '64k': round(kvRss['64k']!, 1) },
       msPerToken: { '1k': round(kvMs['1k']!, 3), '16k': round(kvMs['16k']!, 3), '64k': round(kvMs['64k']!, 3) },
