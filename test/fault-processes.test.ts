@@ -10,7 +10,7 @@ import { auth, getJson, upload, waitForStatus } from './support/http';
 import { createKey, makeEnv, startApi, startWorker, type Env } from './support/services';
 
 /** Short locks so a job left behind by a dead or departed worker moves on within seconds. */
-const FAST = { LOCK_DURATION_MS: '2000', STALLED_INTERVAL_MS: '1000', JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '200' };
+const FAST = { LOCK_DURATION_MS: '4000', STALLED_INTERVAL_MS: '1000', JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '200' };
 
 const jobIdOf = (dbPath: string, id: string) =>
   query<{ job_id: string }>(dbPath, 'SELECT job_id FROM documents WHERE id = ?', id)[0]!.job_id;
@@ -119,8 +119,12 @@ describe('faults on real processes: API killed mid-upload, SIGTERM on a busy wor
         const doc = await waitForStatus(api.url, key, id, (d) => d.status === 'ready' || d.status === 'failed');
         expect(doc.status).toBe('ready');
         expect(doc.pages).toBe(80);
-        const job = await queue.getJob(jobIdOf(env.dbPath, id));
-        expect(await job?.getState()).toBe('completed');
+        // The job itself completes too (on a loaded machine a short lock can be lost and the job rerun
+        // once more; the stages are idempotent, so it still ends completed, never lost).
+        const job = (await queue.getJob(jobIdOf(env.dbPath, id)))!;
+        const deadline = Date.now() + 120_000;
+        while ((await job.getState()) !== 'completed' && Date.now() < deadline) await sleep(250);
+        expect(await job.getState()).toBe('completed');
         expect(
           query<{ n: number }>(env.dbPath, 'SELECT count(*) AS n FROM pages WHERE document_id = ?', id)[0]!.n,
         ).toBe(80);

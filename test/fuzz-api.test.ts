@@ -207,6 +207,28 @@ describe('fuzz: generated JSON and multipart bodies get 4xx (or success), never 
     );
   });
 
+  it('back-pressure: past QUEUE_MAX_WAITING an upload gets 429 queue_full with Retry-After, and is not stored', async () => {
+    const form = new FormData();
+    form.set('file', new Blob([`one more waiting document ${Date.now()}`]), 'wait.txt');
+    const ok = await fetch(`${api.url}/v1/documents`, { method: 'POST', headers: auth(key), body: form });
+    expect(ok.status).toBe(202); // no worker runs here: it stays waiting
+    const limited = await startApi(env, { QUEUE_MAX_WAITING: '1', QUEUE_RETRY_AFTER_S: '7' });
+    try {
+      const again = new FormData();
+      again.set('file', new Blob([`refused document ${Date.now()}`]), 'refused.txt');
+      const res = await fetch(`${limited.url}/v1/documents`, { method: 'POST', headers: auth(key), body: again });
+      expect(res.status).toBe(429);
+      expect(res.headers.get('retry-after')).toBe('7');
+      expect(((await res.json()) as { code: string }).code).toBe('queue_full');
+      const list = (await (await fetch(`${api.url}/v1/documents?limit=100`, { headers: auth(key) })).json()) as {
+        data: Array<{ filename: string | null }>;
+      };
+      expect(list.data.some((d) => d.filename === 'refused.txt')).toBe(false);
+    } finally {
+      await limited.stop();
+    }
+  });
+
   it('the API is still up and logged no unhandled error', async () => {
     expect(api.proc.exitCode).toBeNull();
     expect((await fetch(`${api.url}/health/live`)).status).toBe(200);
