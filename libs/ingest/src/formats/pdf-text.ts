@@ -257,7 +257,14 @@ export function appendPage(
         (spacing > 0 ? gap > spacing * 1.45 : gap > 2 * l.size) ||
         Math.abs(prev.size - l.size) > 0.15 * Math.max(prev.size, l.size) ||
         (/[.!?:]["')\]]?$/.test(prev.text) && prev.x1 - prev.x0 < fullWidth * 0.6 && prev.column === 0);
-      if (breaks) flush();
+      // A paragraph running from the foot of the left column to the head of the right one.
+      const continues =
+        prev.column === 1 &&
+        l.column === 2 &&
+        !/[.!?:]["')\]]?$/.test(prev.text) &&
+        (LOWER_START.test(l.text) || HYPHEN_END.test(prev.text)) &&
+        Math.abs(prev.size - l.size) <= 0.15 * Math.max(prev.size, l.size);
+      if (breaks && !continues) flush();
     }
     para = joinLine(para, l.text);
     prev = l;

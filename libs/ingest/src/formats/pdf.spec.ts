@@ -61,6 +61,27 @@ describe('PDF parsing', () => {
     expect(t).toContain('Alpha one starts the left column alpha two continues the left');
   });
 
+  it('continues a paragraph from the left column into the right one', async () => {
+    const left = [
+      'The first column holds a long text',
+      'that goes on and on for a while',
+      'about liquid networks of many kinds',
+      'and about recurrent cells too,',
+      'whose hidden state is contin-',
+    ];
+    const right = [
+      'uous in time and which all',
+      'end here in the right column.',
+      'A new sentence starts up here.',
+      'More text follows it right here.',
+      'And a final line closes it.',
+    ];
+    const doc = await parseDocument(await makePdf({ pages: [{ heading: 'Title', columns: [left, right] }] }));
+    expect(doc.sentences.map((s) => s.text)).toContain(
+      'The first column holds a long text that goes on and on for a while about liquid networks of many kinds and about recurrent cells too, whose hidden state is continuous in time and which all end here in the right column.',
+    );
+  });
+
   it('drops running headers, footers and page numbers, but keeps body text', async () => {
     const bodies = [
       'Liquid networks adapt.',
