@@ -146,6 +146,17 @@ describe('analysis over the API: summaries, ask, chat, batches', () => {
     expect(text).toBe(done.choices[0]!.message.content);
     expect((last as { citations: { page: number }[] }).citations[0]!.page).toBe(2);
 
+    // A follow-up that only makes sense with the previous turn.
+    const follow = await client.chat.completions.create({
+      model: 'elegans',
+      messages: [
+        { role: 'user', content: 'Tell me about the survey of Lake Veronne.' },
+        { role: 'assistant', content: 'It measures water quality every summer.' },
+        { role: 'user', content: 'When did it begin?' },
+      ],
+    });
+    expect(follow.choices[0]!.message.content).toContain('1987');
+
     await expect(client.chat.completions.create({ model: 'gpt-4o', messages })).rejects.toMatchObject({ status: 400 });
   });
 

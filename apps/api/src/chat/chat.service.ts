@@ -1,3 +1,4 @@
+import { contentStems } from '@elegans/analysis';
 import { ElegansError } from '@elegans/common';
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
@@ -81,10 +82,14 @@ export class ChatService {
     const question = users[users.length - 1];
     if (!question) throw new ElegansError('validation_failed', 'messages: no user message with text');
     const retrievalQuery = users.slice(-2).join('\n').slice(-2000);
+    // A follow-up that leans on the previous turn ("when did it begin?") is scored with that turn's
+    // words too; a self-contained question is scored on its own.
+    const previous = users.length > 1 ? users[users.length - 2]! : '';
+    const scored = previous && leansOnContext(question) ? `${question} ${previous}` : question;
     const ask = await this.asks.ask(
       tenantId,
       this.asks.parse({
-        question: question.slice(0, 2000),
+        question: scored.slice(0, 2000),
         ...(body.collection ? { collection: body.collection } : {}),
       }),
       retrievalQuery,
@@ -104,6 +109,14 @@ export class ChatService {
       },
     };
   }
+}
+
+/** Short, or pointing back with a pronoun: the question needs the conversation to be understood. */
+export function leansOnContext(question: string): boolean {
+  return (
+    contentStems(question).length < 3 ||
+    /\b(it|its|they|them|their|this|that|these|those|he|she|his|her)\b/i.test(question)
+  );
 }
 
 function render(a: AskView): string {
