@@ -26,6 +26,7 @@ async function main() {
       hybrid: { type: 'string', default: 'rerank,union' },
       candidates: { type: 'string', default: '100,1000' },
       rrf: { type: 'boolean', default: false },
+      norm: { type: 'string', default: 'minmax' },
     },
   });
   if (!values.beir) throw new Error('--beir DIR is required');
@@ -57,7 +58,9 @@ async function main() {
     for (const candidates of list(values.candidates!).map(Number)) {
       for (const denseWeight of list(values.weights!).map(Number)) {
         for (const [prfDocs, prfWeight] of list(values.prf!).map((x) => x.split(':').map(Number) as [number, number])) {
-          grid.push({ hybrid, fusion: 'convex', candidates, denseWeight, prfDocs, prfWeight });
+          for (const normalization of list(values.norm!) as ('minmax' | 'z')[]) {
+            grid.push({ hybrid, fusion: 'convex', normalization, candidates, denseWeight, prfDocs, prfWeight });
+          }
         }
       }
     }

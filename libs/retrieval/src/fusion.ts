@@ -15,6 +15,11 @@ import type { ScoredId } from './types';
 export interface FusionOptions {
   /** Weight of the dense score, 0..1. */
   denseWeight: number;
+  /**
+   * 'minmax': lexical / max, dense min-max over the candidates (default).
+   * 'z': both z-scored over the candidates (mean 0, sd 1), then combined.
+   */
+  normalization?: 'minmax' | 'z';
 }
 
 export interface FusedScore {
@@ -28,6 +33,16 @@ export function maxNormalize(scores: number[]): number[] {
   let max = 0;
   for (const s of scores) if (s > max) max = s;
   return max > 0 ? scores.map((s) => s / max) : scores.map(() => 0);
+}
+
+export function zNormalize(scores: number[]): number[] {
+  const xs = scores.filter((s) => Number.isFinite(s));
+  if (xs.length === 0) return scores.map(() => 0);
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) * (b - mean), 0) / xs.length);
+  // A candidate without a value gets the lowest seen, not the mean.
+  const lo = Math.min(...xs);
+  return scores.map((s) => ((Number.isFinite(s) ? s : lo) - mean) / (sd > 0 ? sd : 1));
 }
 
 export function minMaxNormalize(scores: number[]): number[] {
@@ -61,9 +76,10 @@ export function convexFusion(
   }
   if (ids.length === 0) return [];
   const lexRaw = new Map(lexical.map((h) => [h.id, h.score]));
-  const lexNorm = maxNormalize(ids.map((id) => lexRaw.get(id) ?? 0));
+  const z = opts.normalization === 'z';
+  const lexNorm = (z ? zNormalize : maxNormalize)(ids.map((id) => lexRaw.get(id) ?? 0));
   const denseRaw = denseOf(ids);
-  const denseNorm = minMaxNormalize(denseRaw);
+  const denseNorm = (z ? zNormalize : minMaxNormalize)(denseRaw);
   const w = Math.min(1, Math.max(0, opts.denseWeight));
   const out = ids.map((id, i) => ({
     id,

@@ -25,6 +25,8 @@ export interface RetrieverOptions {
   hybrid: 'rerank' | 'union';
   /** 'convex' (normalised scores) or 'rrf' (weighted reciprocal ranks, k = 60). */
   fusion: 'convex' | 'rrf';
+  /** Score normalisation of the convex fusion (see fusion.ts). */
+  normalization: 'minmax' | 'z';
   /** Rocchio-style dense pseudo-relevance feedback: BM25 top-m vectors added to the query. */
   prfDocs: number;
   prfWeight: number;
@@ -35,11 +37,12 @@ export interface RetrieverOptions {
 }
 
 export const DEFAULT_RETRIEVER_OPTIONS: RetrieverOptions = {
-  denseWeight: 0.4,
+  denseWeight: 0.5,
   candidates: 1000,
   hybrid: 'rerank',
   fusion: 'convex',
-  prfDocs: 5,
+  normalization: 'minmax',
+  prfDocs: 3,
   prfWeight: 4,
   precision: 'f32',
   maxK: 100,
@@ -224,7 +227,10 @@ export class Retriever {
       const lexOf = new Map(lex.map((h) => [h.id, h.score]));
       return fused.slice(0, n).map((h) => ({ ...h, lexical: lexOf.get(h.id) ?? null, dense: null }));
     }
-    return convexFusion(lex, dense, (ids) => idx.scores(qv, ids), { denseWeight: o.denseWeight }).slice(0, n);
+    return convexFusion(lex, dense, (ids) => idx.scores(qv, ids), {
+      denseWeight: o.denseWeight,
+      normalization: o.normalization,
+    }).slice(0, n);
   }
 
   /** q' = normalise(q + β · mean of the top-m BM25 hits' vectors) (Rocchio in vector space). */
