@@ -69,7 +69,7 @@ export function layoutPage(items: RawItem[], pageWidth: number): Line[] {
   const fragments = buildFragments(runs);
   const lines = orderFragments(fragments, pageWidth);
   if (rotated.length) {
-    const maxY = lines.length ? Math.min(...lines.map((l) => l.y)) - 1 : 0;
+    const maxY = lines.length ? minOf(lines, (l) => l.y) - 1 : 0;
     lines.push({ text: rotated.join(' '), x0: 0, x1: 0, y: maxY, size: 0, column: 3 });
   }
   return lines;
@@ -109,8 +109,8 @@ function buildFragments(runs: Run[]): Fragment[] {
       const ordered = rtl ? [...frag].reverse() : frag;
       out.push({
         text: joinRuns(ordered, rtl),
-        x0: Math.min(...frag.map((r) => r.x0)),
-        x1: Math.max(...frag.map((r) => r.x1)),
+        x0: minOf(frag, (r) => r.x0),
+        x1: maxOf(frag, (r) => r.x1),
         y: median(frag.map((r) => r.y)),
         size: median(frag.map((r) => r.size)),
         column: 0,
@@ -144,9 +144,9 @@ function buildFragments(runs: Run[]): Fragment[] {
 function attachScripts(clusters: Run[][]): void {
   const info = clusters.map((c) => ({
     y: median(c.map((r) => r.y)),
-    size: Math.max(...c.map((r) => r.size)),
-    x0: Math.min(...c.map((r) => r.x0)),
-    x1: Math.max(...c.map((r) => r.x1)),
+    size: maxOf(c, (r) => r.size),
+    x0: minOf(c, (r) => r.x0),
+    x1: maxOf(c, (r) => r.x1),
   }));
   for (let ci = 0; ci < clusters.length; ci++) {
     const own = info[ci]!;
@@ -202,13 +202,17 @@ function orderFragments(frags: Fragment[], pageWidth: number): Line[] {
   if (gutter === null) {
     // Single column: re-join fragments that share a baseline (table cells, tab stops).
     const byCluster = new Map<number, Fragment[]>();
-    for (const f of frags) byCluster.set(f.cluster, [...(byCluster.get(f.cluster) ?? []), f]);
+    for (const f of frags) {
+      const list = byCluster.get(f.cluster);
+      if (list) list.push(f);
+      else byCluster.set(f.cluster, [f]);
+    }
     return [...byCluster.values()].map((fs) => ({
       text: fs.map((f) => f.text).join(' '),
       x0: fs[0]!.x0,
       x1: fs[fs.length - 1]!.x1,
       y: fs[0]!.y,
-      size: Math.max(...fs.map((f) => f.size)),
+      size: maxOf(fs, (f) => f.size),
       column: 0,
     }));
   }
@@ -238,9 +242,9 @@ function orderFragments(frags: Fragment[], pageWidth: number): Line[] {
     out.push({
       text: cells.map((c) => c.text).join(' '),
       x0: cells[0]!.x0,
-      x1: Math.max(...cells.map((c) => c.x1)),
+      x1: maxOf(cells, (c) => c.x1),
       y: f.y,
-      size: Math.max(...cells.map((c) => c.size)),
+      size: maxOf(cells, (c) => c.size),
       column: 0,
     });
     top = f.y - tol;
@@ -277,8 +281,8 @@ function mergeSameBaseline(lines: Line[]): Line[] {
  */
 function findGutter(all: Fragment[], pageWidth: number): number | null {
   if (all.length < 8) return null;
-  const minX = Math.min(...all.map((f) => f.x0));
-  const maxX = Math.max(...all.map((f) => f.x1));
+  const minX = minOf(all, (f) => f.x0);
+  const maxX = maxOf(all, (f) => f.x1);
   const width = Math.max(maxX - minX, pageWidth * 0.5);
   // Prose lines decide; table cells and labels are too narrow to say anything about columns.
   const frags = all.filter((f) => f.x1 - f.x0 >= width * 0.15);
@@ -293,7 +297,7 @@ function findGutter(all: Fragment[], pageWidth: number): number | null {
     xs.push(x);
     counts.push(frags.filter((f) => f.x0 < x && f.x1 > x).length);
   }
-  const min = Math.min(...counts);
+  const min = minOf(counts, (c) => c);
   // Centred titles and spanning blocks cross the gutter; body lines of either column never do.
   if (min > frags.length * 0.25) return null;
   let best: [number, number] | null = null;
@@ -310,10 +314,10 @@ function findGutter(all: Fragment[], pageWidth: number): number | null {
   const rightSide = frags.filter((f) => f.x0 >= mid && f.x1 > best![1]);
   if (leftSide.length < 4 || rightSide.length < 4) return null;
   // Both sides must overlap vertically, or this is a stack of blocks, not columns.
-  const lTop = Math.max(...leftSide.map((f) => f.y));
-  const lBot = Math.min(...leftSide.map((f) => f.y));
-  const rTop = Math.max(...rightSide.map((f) => f.y));
-  const rBot = Math.min(...rightSide.map((f) => f.y));
+  const lTop = maxOf(leftSide, (f) => f.y);
+  const lBot = minOf(leftSide, (f) => f.y);
+  const rTop = maxOf(rightSide, (f) => f.y);
+  const rBot = minOf(rightSide, (f) => f.y);
   const overlap = Math.min(lTop, rTop) - Math.max(lBot, rBot);
   if (overlap <= 0) return null;
   // Narrow side text (line numbers, margin notes) is not a column.
@@ -321,6 +325,19 @@ function findGutter(all: Fragment[], pageWidth: number): number | null {
   const rWidth = median(rightSide.map((f) => f.x1 - f.x0));
   if (lWidth < width * 0.15 || rWidth < width * 0.15) return null;
   return mid;
+}
+
+/** Loops, not Math.min(...xs): a page can hold more items than the call stack takes arguments. */
+export function minOf<T>(xs: readonly T[], f: (x: T) => number): number {
+  let m = Infinity;
+  for (const x of xs) m = Math.min(m, f(x));
+  return m;
+}
+
+export function maxOf<T>(xs: readonly T[], f: (x: T) => number): number {
+  let m = -Infinity;
+  for (const x of xs) m = Math.max(m, f(x));
+  return m;
 }
 
 function median(xs: number[]): number {

@@ -1,5 +1,5 @@
 import { TextBuilder, type HeadingMark } from '../builder';
-import type { Line } from './pdf-layout';
+import { maxOf, type Line } from './pdf-layout';
 
 /**
  * Page lines → document text: drops running headers, footers and page numbers, joins lines into
@@ -207,7 +207,7 @@ export function appendPage(
   }
   const spacing = median(gaps) || 0;
   const widths = lines.filter((l) => l.column !== 3).map((l) => l.x1 - l.x0);
-  const fullWidth = widths.length ? Math.max(...widths) : 0;
+  const fullWidth = widths.length ? maxOf(widths, (w) => w) : 0;
 
   let para = '';
   let pendingHeading: { text: string; level: number } | null = null;

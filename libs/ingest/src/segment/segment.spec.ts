@@ -46,6 +46,13 @@ describe('sentence rules', () => {
     ]);
   });
 
+  it('stays linear on a long block of non-boundaries (no quadratic rescans)', () => {
+    const t = 'a. b. c. '.repeat(60_000).trim();
+    const parts = split(t);
+    expect(parts.join(' ').replace(/\s+/g, ' ')).toBe(t);
+    for (const p of parts) expect(p.length).toBeLessThanOrEqual(MAX_SENTENCE_CHARS);
+  });
+
   it('cuts run-on text at whitespace below the length cap', () => {
     const t = Array.from({ length: 800 }, (_, i) => `w${i}`).join(' ');
     const parts = split(t);

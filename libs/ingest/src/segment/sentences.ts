@@ -161,19 +161,28 @@ function splitBlock(text: string, start: number, end: number, opts: SentenceSpli
 function isBoundary(block: string, sentStart: number, at: number, punct: string, next: string): boolean {
   if (isLowercase(next)) return false;
   if (punct !== '.') return true;
-  const before = block.slice(sentStart, at);
-  const token = /(\S+)$/.exec(before)?.[1] ?? '';
+  // The token before the dot, found by walking back (bounded), so long blocks stay linear.
+  let tokenStart = at;
+  while (tokenStart > sentStart && at - tokenStart < 64 && !isSpace(block.charCodeAt(tokenStart - 1))) tokenStart--;
+  const token = block.slice(tokenStart, at);
   const word = token.replace(/^[("'“‘[]+/, '');
   const lower = word.toLowerCase();
   if (ABBREVIATIONS.has(lower)) {
-    // "etc." and "al." can end a sentence too; only "et al." is treated as never ending one.
+    // "etc." before a capital ends a sentence; "al." only when it is not "et al.".
     if (lower === 'etc') return true;
-    if (lower === 'al') return !/\bet\s+al$/i.test(before);
+    if (lower === 'al') return !/\bet\s+$/i.test(block.slice(Math.max(sentStart, tokenStart - 8), tokenStart));
     return false;
   }
   if (/^[A-Za-z]$/.test(word)) return false; // initial: "J. Smith"
   if (/^(?:[A-Za-z]\.)+[A-Za-z]$/.test(word)) return false; // "e.g", "i.e", "U.S", "Ph.D"-like
-  if (LIST_MARKER.test(`${token}.`) && before.trim() === token) return false; // "1." at sentence start
+  // "1." or "a." opening the sentence is a list marker, not an ending.
+  if (
+    tokenStart - sentStart <= 8 &&
+    LIST_MARKER.test(`${token}.`) &&
+    /^\s*$/.test(block.slice(sentStart, tokenStart))
+  ) {
+    return false;
+  }
   return true;
 }
 
