@@ -6,6 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auth, getJson, upload, waitForStatus } from './support/http';
 import { createKey, makeEnv, startApi, startWorker, type Api, type Env, type Service } from './support/services';
 
+function batchForm(): FormData {
+  const form = new FormData();
+  form.append(
+    'files',
+    new Blob([new TextEncoder().encode('A short note about tenancy. It stays private.')]),
+    'note.txt',
+  );
+  return form;
+}
+
 /**
  * Summaries, answers, chat and batches against real processes (redis, API, worker) and the real
  * model, on a generated three-page report whose facts sit on known pages.
@@ -211,5 +221,23 @@ describe('analysis over the API: summaries, ask, chat, batches', () => {
     expect(lines[3]).toMatchObject({ id: docId, status: 'ready' });
 
     expect((await getJson(`${api.url}/v1/batches/bat_missing`, key)).status).toBe(404);
+  });
+
+  it('keeps tenants apart: another key sees none of this summary, batch or evidence', async () => {
+    const other = createKey(env, 'outsiders');
+    expect((await getJson(`${api.url}/v1/documents/${docId}/summary`, other)).status).toBe(404);
+    const res = await fetch(`${api.url}/v1/ask`, {
+      method: 'POST',
+      headers: { ...auth(other), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ question: 'In what year did the survey of Lake Veronne begin?' }),
+    });
+    const body = (await res.json()) as { answer: string | null; supportingPassages: unknown[] };
+    expect(body.answer).toBeNull();
+    expect(body.supportingPassages).toEqual([]);
+    const mine = (await (
+      await fetch(`${api.url}/v1/batches`, { method: 'POST', headers: auth(key), body: batchForm() })
+    ).json()) as { id: string };
+    expect((await getJson(`${api.url}/v1/batches/${mine.id}`, other)).status).toBe(404);
+    expect((await fetch(`${api.url}/v1/batches/${mine.id}/results`, { headers: auth(other) })).status).toBe(404);
   });
 });

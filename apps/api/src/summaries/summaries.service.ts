@@ -1,4 +1,10 @@
-import { parseSummaryLength, selectFromSalience, type StoredSummary, type SummaryCitation } from '@elegans/analysis';
+import {
+  buildStoredSummary,
+  parseSummaryLength,
+  selectFromSalience,
+  type StoredSummary,
+  type SummaryCitation,
+} from '@elegans/analysis';
 import { ElegansError } from '@elegans/common';
 import type { Storage } from '@elegans/storage';
 import { Inject, Injectable } from '@nestjs/common';
@@ -43,12 +49,21 @@ export class SummariesService {
       );
     }
     const rec = await this.storage.results.get(id, SUMMARY_KIND);
-    if (!rec) {
+    let stored = rec?.data as StoredSummary | undefined;
+    if (!stored && doc.status === 'ready') {
+      // Processed before the summarize stage existed (or it was skipped): build it once from the stored
+      // parse, on lexical evidence (no model at request time), and keep it.
+      const parsed = await this.storage.content.loadParsed(id);
+      if (parsed) {
+        stored = buildStoredSummary(parsed, null, null);
+        await this.storage.results.put(id, SUMMARY_KIND, stored);
+      }
+    }
+    if (!stored) {
       const why =
         doc.status === 'failed' ? `processing failed (${doc.error?.code ?? 'error'})` : `document is ${doc.status}`;
       throw new ElegansError('not_found', `no summary for document ${id} yet: ${why}`);
     }
-    const stored = rec.data as StoredSummary;
     const view = (xs: SummaryCitation[]) =>
       xs.map((s) => ({
         sentence: s.index,

@@ -155,6 +155,7 @@ export function selectMmr(
   }
   const picked: number[] = [];
   let usedWords = 0;
+  let misfits = 0;
   // Scale salience to [0, 1] so λ trades it against a cosine on the same footing.
   const [lo, hi] = extent(pool.map((i) => scores[i]!));
   const scaled = (i: number) => (hi > lo ? (scores[i]! - lo) / (hi - lo) : 1);
@@ -172,7 +173,11 @@ export function selectMmr(
       }
     }
     remaining.delete(best);
-    if (length.words !== undefined && picked.length > 0 && usedWords + wordCounts[best]! > length.words) continue;
+    if (length.words !== undefined && picked.length > 0 && usedWords + wordCounts[best]! > length.words) {
+      // Too long for what is left of the budget: try a few shorter ones, then stop.
+      if (++misfits >= 5) break;
+      continue;
+    }
     picked.push(best);
     usedWords += wordCounts[best]!;
     if (length.words !== undefined && usedWords >= length.words) break;
