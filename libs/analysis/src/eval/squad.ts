@@ -87,13 +87,14 @@ export async function loadSquadCorpus(
     const spans = sentenceSpans(p.context);
     const first = sentences.length;
     const groups = groupPassages(spans);
-    const localVectors = embedder
-      ? await embedder.embedDocument({
-          text: p.context,
-          sentences: spans.map((s) => ({ ...s, page: 1 })),
-          passages: groups.map(([x, y]) => ({ sentenceStart: x, sentenceEnd: y })),
-        })
-      : null;
+    const localVectors =
+      embedder && spans.length > 0
+        ? await embedder.embedDocument({
+            text: p.context,
+            sentences: spans.map((s) => ({ ...s, page: 1 })),
+            passages: groups.map(([x, y]) => ({ sentenceStart: x, sentenceEnd: y })),
+          })
+        : null;
     for (const [gi, [x, y]] of groups.entries()) {
       const pid = passages.length;
       passages.push({
