@@ -314,8 +314,11 @@ export function placeOutline(
     if (!page) continue;
     const title = e.title.normalize('NFKC').replace(/\s+/g, ' ').trim();
     if (!title) continue;
-    const at = lower.indexOf(title.toLowerCase(), page.start);
-    const start = at >= 0 && at < page.end ? at : page.start;
+    // Several entries on one page are searched in order, each after the previous one.
+    const prev = out[out.length - 1];
+    const from = prev && prev.page === e.page ? prev.start + 1 : page.start;
+    const at = lower.indexOf(title.toLowerCase(), from);
+    const start = at >= 0 && at + title.length <= page.end ? at : from <= page.end ? from : page.start;
     out.push({ title, level: e.level, start, page: e.page });
   }
   return out;
