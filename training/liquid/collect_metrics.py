@@ -26,7 +26,7 @@ def main():
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     m = load("eval_main.json") or {}
-    res = {"cranfield": {k: m[k] for k in ("queries", "dense", "bm25", "ppmiSif") if k in m}}
+    res = {"cranfield": {k: m[k] for k in ("queries", "dense", "bm25", "hybrid03", "ppmiSif") if k in m}}
     if "dense" in m and "bm25" in m:
         res["cranfield"]["denseOverBm25"] = round(m["dense"]["ndcg10"] / m["bm25"]["ndcg10"], 3)
     if "scitldrDev" in m:
@@ -34,13 +34,20 @@ def main():
     abl = {}
     for name, ck in (("cfc", "abl_cfc"), ("cfcNoTs", "abl_cfc_nots"), ("ltc", "abl_ltc")):
         row = {"training": training_of(ck + ".pt")}
-        full, short = load(f"eval_{ck}.json"), load(f"eval64_{ck}.json")
+        full, short = load(f"eval_{ck}.json"), load(f"eval32_{ck}.json")
         if full:
             row["cranfieldNdcg10"] = full["dense"]["ndcg10"]
         if short:
-            row["cranfieldNdcg10First64"] = short["dense"]["ndcg10"]
+            row["cranfieldNdcg10First32"] = short["dense"]["ndcg10"]
         abl[name] = row
+    sc = load("step_cost.json")
+    if sc:
+        abl["ltc"]["stepCost"] = sc
     res["ablations"] = abl
+    stages = [t for t in (training_of(c) for c in ("main_cfc.pt", "stage2.pt", "stage3.pt")) if t]
+    res["training"] = {"stages": stages, "steps": sum(t["steps"] for t in stages), "tokens": sum(t["tokens"] for t in stages),
+                       "seconds": sum(t["seconds"] for t in stages), "cpuSeconds": sum(t.get("cpuSeconds", 0) for t in stages),
+                       "seed": 1234, "batch": 64}
     json.dump(res, open(a.out, "w"), indent=1)
     print(json.dumps(res, indent=1))
 

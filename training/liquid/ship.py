@@ -140,6 +140,7 @@ if __name__ == "__main__":
     ap.add_argument("--tokenizer", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--metrics", help="json file with metrics to embed")
+    ap.add_argument("--training", help="json file whose 'training' object replaces the checkpoint's (multi-stage totals)")
     a = ap.parse_args()
     torch.manual_seed(1234)
     if a.ckpt:
@@ -154,4 +155,7 @@ if __name__ == "__main__":
         m = LiquidEncoder("cfc", vocab=vocab, embed_dim=256, hidden=256, layers=2, feature_dim=256)
         training = {"tokens": 0, "seconds": 0, "seed": 1234, "note": "random init: placeholder drop for integration"}
     metrics = json.load(open(a.metrics)) if a.metrics else {}
+    if a.training:
+        training = json.load(open(a.training))["training"]
+    metrics.pop("training", None)
     print(json.dumps(ship(m, a.tokenizer, a.out, training, metrics), indent=1))

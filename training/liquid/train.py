@@ -281,6 +281,7 @@ def main():
     ap.add_argument("--ext", required=True)
     ap.add_argument("--valid", required=True)
     ap.add_argument("--ppmi")
+    ap.add_argument("--init", help="start from this checkpoint's weights instead of the PPMI initialisation")
     ap.add_argument("--out", required=True)
     ap.add_argument("--cell", default="cfc")
     ap.add_argument("--no-ts", action="store_true")
@@ -301,6 +302,8 @@ def main():
     ap.add_argument("--eval-every", type=int, default=200)
     ap.add_argument("--valid-batches", type=int, default=4)
     ap.add_argument("--max-minutes", type=float, default=0, help="safety stop (0 = none); steps are the budget")
+    ap.add_argument("--stop-at", type=int, default=0,
+                    help="stop after this many steps while keeping the --steps schedule (reproduces a run cut short)")
     ap.add_argument("--max-cpu-minutes", type=float, default=0,
                     help="stop after this much process CPU time (the equal-budget LTC run; robust to a shared machine)")
     a = ap.parse_args()
@@ -315,7 +318,9 @@ def main():
     vs = PairSampler({"train": valid, "ext": valid}, {"gloss": 0.3, "heading": 0.3, "ict": 0.4}, 999, a.ctx, a.max_q, a.max_p)
     vbatches = [collate(vs.batch(a.batch)) for _ in range(a.valid_batches)]
     model = LiquidEncoder(a.cell, a.vocab, a.embed_dim, a.hidden, a.layers, a.feature_dim, use_ts=not a.no_ts)
-    if a.ppmi:
+    if a.init:  # continue from a checkpoint (a second stage with its own schedule)
+        model.load_state_dict(torch.load(a.init, map_location="cpu")["model"])
+    elif a.ppmi:
         init_from_ppmi(model, a.ppmi)
     log_scale = torch.nn.Parameter(torch.tensor(math.log(20.0)))
     emb_params = [model.embed.weight]
@@ -325,7 +330,7 @@ def main():
          {"params": [log_scale], "weight_decay": 0.0}], lr=a.lr)
     warm = max(1, a.steps // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / warm) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, s / a.steps)))))
+        opt, lambda s: min(1.0, (s + 1) / warm) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, s / max(1, a.steps))))))
     cfg = model.config()
     print(json.dumps({"args": vars(a), "params": sum(p.numel() for p in model.parameters()), "config": cfg}), flush=True)
 
@@ -337,6 +342,9 @@ def main():
                 l, ac = info_nce(pooled(model, qt, qts, qm), pooled(model, pt, pts, pm), same, log_scale.exp())
                 ls.append(float(l))
                 acs.append(float(ac))
+        if not ls:
+            model.train()
+            return float("nan"), float("nan")
         model.train()
         return float(np.mean(ls)), float(np.mean(acs))
 
@@ -347,6 +355,8 @@ def main():
     vl, va = validate()
     print(json.dumps({"step": 0, "valid_loss": round(vl, 4), "valid_acc": round(va, 4)}), flush=True)
     step = 0
+    if a.steps == 0:  # the initialisation itself (PPMI embeddings, SIF skip path), e.g. the LTC at its budget
+        save(a.out, model, a, 0, 0, time.time() - t0, vl, va, time.process_time() - c0)
     for step in range(1, a.steps + 1):
         qt, qts, qm, pt, pts, pm, same = collate(sampler.batch(a.batch))
         tokens += qt.numel() + pt.numel()
@@ -371,8 +381,10 @@ def main():
             save(a.out, model, a, step, tokens, time.time() - t0, vl, va, time.process_time() - c0)
         over_wall = a.max_minutes and time.time() - t0 > a.max_minutes * 60
         over_cpu = a.max_cpu_minutes and time.process_time() - c0 > a.max_cpu_minutes * 60
-        if (over_wall or over_cpu) and step < a.steps:
-            print(json.dumps({"stopped": "max-minutes" if over_wall else "max-cpu-minutes", "step": step}), flush=True)
+        at_stop = a.stop_at and step >= a.stop_at
+        if (over_wall or over_cpu or at_stop) and step < a.steps:
+            why = "stop-at" if at_stop else ("max-minutes" if over_wall else "max-cpu-minutes")
+            print(json.dumps({"stopped": why, "step": step}), flush=True)
             vl, va = validate()
             save(a.out, model, a, step, tokens, time.time() - t0, vl, va, time.process_time() - c0)
             break

@@ -13,6 +13,7 @@ The elapsed time `ts` is shaped [B,1]. The output mapping is left to the encoder
 from typing import Tuple
 
 import torch
+import torch.utils.checkpoint
 from torch import nn
 from torch.nn import functional as F
 
@@ -75,7 +76,15 @@ class LTCCell(nn.Module):
         h = h0
         outs = []
         for i in range(inputs.size(1)):
-            num_s, den_s = self._sensory(inputs[:, i])
-            h = self._unfold(h, num_s, den_s, ts[:, i : i + 1])
+            if self.training and torch.is_grad_enabled() and not torch.jit.is_scripting():
+                # recompute each step in backward: autograd would otherwise keep 6 x [B,H,H] tensors per step
+                # (tens of GB for a training batch)
+                h = torch.utils.checkpoint.checkpoint(self._step, inputs[:, i], h, ts[:, i : i + 1], use_reentrant=False)
+            else:
+                h = self._step(inputs[:, i], h, ts[:, i : i + 1])
             outs.append(h)
         return torch.stack(outs, 1), h
+
+    def _step(self, x: torch.Tensor, h: torch.Tensor, ts: torch.Tensor) -> torch.Tensor:
+        num_s, den_s = self._sensory(x)
+        return self._unfold(h, num_s, den_s, ts)
