@@ -197,6 +197,7 @@ export async function runBeirEval(col: BeirCollection, opts: BeirEvalOptions = {
       bm25: { k1: 1.2, b: 0.75, tokenizer: 'porter unicode61 remove_diacritics 2' },
       hybrid: o.hybrid,
       fusion: o.fusion,
+      normalization: o.normalization,
       denseWeight: o.denseWeight,
       candidates: o.candidates,
       prfDocs: o.prfDocs,
