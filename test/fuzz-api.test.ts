@@ -1,3 +1,4 @@
+import { Queue } from 'bullmq';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auth } from './support/http';
@@ -224,6 +225,27 @@ describe('fuzz: generated JSON and multipart bodies get 4xx (or success), never 
         data: Array<{ filename: string | null }>;
       };
       expect(list.data.some((d) => d.filename === 'refused.txt')).toBe(false);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('back-pressure holds under concurrency: 20 simultaneous uploads with room for 3 → exactly 3 accepted', async () => {
+    const queue = new Queue('documents', { connection: { url: env.redisUrl }, prefix: env.prefix });
+    const waiting = await queue.getWaitingCount();
+    await queue.close();
+    const limited = await startApi(env, { QUEUE_MAX_WAITING: String(waiting + 3) });
+    try {
+      const statuses = await Promise.all(
+        Array.from({ length: 20 }, async (_, i) => {
+          const form = new FormData();
+          form.set('file', new Blob([`concurrent upload ${i} ${Date.now()}`]), `c${i}.txt`);
+          return (await fetch(`${limited.url}/v1/documents`, { method: 'POST', headers: auth(key), body: form }))
+            .status;
+        }),
+      );
+      expect(statuses.filter((s) => s === 202)).toHaveLength(3);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(17);
     } finally {
       await limited.stop();
     }

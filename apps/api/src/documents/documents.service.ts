@@ -21,6 +21,8 @@ export interface UploadOutcome {
 
 @Injectable()
 export class DocumentsService {
+  private uploadsInFlight = 0;
+
   constructor(
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(CONFIG) private readonly config: Config,
@@ -37,12 +39,23 @@ export class DocumentsService {
     if (Number.isFinite(declared) && declared > this.config.maxUploadBytes + MULTIPART_OVERHEAD) {
       throw new ElegansError('payload_too_large', `upload exceeds MAX_UPLOAD_MB (${this.config.MAX_UPLOAD_MB} MB)`);
     }
-    if ((await this.queue.waitingCount()) >= this.config.QUEUE_MAX_WAITING) {
+    // Uploads this process is still receiving count as waiting: otherwise every upload in flight
+    // passes the check together and the queue overshoots the limit by the number of connections.
+    // (Check and increment run without an await between them, so they are atomic per process.)
+    if ((await this.queue.waitingCount()) + this.uploadsInFlight >= this.config.QUEUE_MAX_WAITING) {
       throw new ElegansError('queue_full', 'too many documents waiting; retry later', {
         retryAfterSeconds: this.config.QUEUE_RETRY_AFTER_S,
       });
     }
+    this.uploadsInFlight++;
+    try {
+      return await this.receiveAndRecord(tenantId, req);
+    } finally {
+      this.uploadsInFlight--;
+    }
+  }
 
+  private async receiveAndRecord(tenantId: string, req: Request): Promise<UploadOutcome> {
     const { file, fields } = await receiveMultipart(req, this.storage.blobs, {
       maxFileBytes: this.config.maxUploadBytes,
       maxFieldBytes: this.config.MAX_METADATA_BYTES,
