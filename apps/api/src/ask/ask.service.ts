@@ -1,4 +1,10 @@
-import { answerQuestion, type AnswerResult, type AnswerSentence, type SupportingPassage } from '@elegans/analysis';
+import {
+  answerQuestion,
+  prepareCandidates,
+  type AnswerResult,
+  type AnswerSentence,
+  type SupportingPassage,
+} from '@elegans/analysis';
 import { ElegansError } from '@elegans/common';
 import { loadLiquidEmbedder, RetrievalStore, Retriever, type LiquidEmbedder } from '@elegans/retrieval';
 import type { Storage } from '@elegans/storage';
@@ -6,6 +12,9 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { LOGGER, STORAGE } from '../../../shared/src/storage.module';
+
+/** Passages ranked for word statistics beyond the k that give candidates. */
+const BACKGROUND_PASSAGES = 20;
 
 export const ASK_LIMITS = { maxQuestionChars: 2000, maxK: 20, maxDocumentIds: 500 };
 
@@ -97,14 +106,37 @@ export class AskService implements OnApplicationShutdown {
     const model = await this.loadModel();
     const mode = model ? 'hybrid' : 'lexical';
     const filter = { tenantId, collection: body.collection, documentIds: body.documentIds };
-    const ranked = await this.retriever.rank(retrievalQuery ?? body.question, mode, 'passage', filter, body.k);
+    // The top k passages give the candidates; a wider ranking gives the word statistics (idf) the
+    // features are normalised by, closer to the document-wide statistics the weights were fitted with.
+    const ranked = await this.retriever.rank(
+      retrievalQuery ?? body.question,
+      mode,
+      'passage',
+      filter,
+      Math.max(body.k, BACKGROUND_PASSAGES),
+    );
     const byId = this.store.passages(ranked.map((r) => r.id));
+    const candidates: number[] = [];
     const sentenceIndex = model ? this.retriever.denseIndex('sentence') : null;
     const sentences: AnswerSentence[] = [];
     const supporting: (SupportingPassage & { pageEnd: number; score: number })[] = [];
-    for (const r of ranked) {
+    for (const [rank, r] of ranked.entries()) {
       const p = byId.get(r.id);
       if (!p) continue;
+      const top = rank < body.k;
+      for (const s of this.store.sentenceRange(p.documentId, p.sentenceStart, p.sentenceEnd)) {
+        if (top) candidates.push(sentences.length);
+        sentences.push({
+          text: s.text,
+          start: s.start,
+          end: s.end,
+          page: s.page,
+          documentId: s.documentId,
+          passage: p.id,
+          vector: top ? (sentenceIndex?.vector(s.id) ?? null) : null,
+        });
+      }
+      if (!top) continue;
       supporting.push({
         documentId: p.documentId,
         passage: p.id,
@@ -115,20 +147,16 @@ export class AskService implements OnApplicationShutdown {
         text: p.text,
         score: r.score,
       });
-      for (const s of this.store.sentenceRange(p.documentId, p.sentenceStart, p.sentenceEnd)) {
-        sentences.push({
-          text: s.text,
-          start: s.start,
-          end: s.end,
-          page: s.page,
-          documentId: s.documentId,
-          passage: p.id,
-          vector: sentenceIndex?.vector(s.id) ?? null,
-        });
-      }
     }
     const queryVector = model ? await model.embedQuery(body.question) : null;
-    const result = answerQuestion({ question: body.question, queryVector, sentences, passages: supporting });
+    const result = answerQuestion({
+      question: body.question,
+      queryVector,
+      sentences,
+      candidates,
+      prepared: prepareCandidates(sentences),
+      passages: supporting,
+    });
     return this.view(result, supporting, model?.modelVersion ?? null, mode);
   }
 
