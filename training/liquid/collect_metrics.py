@@ -18,7 +18,7 @@ def training_of(ckpt):
     if not os.path.exists(p):
         return None
     t = torch.load(p, map_location="cpu")["training"]
-    return {k: t[k] for k in ("steps", "tokens", "seconds", "cpuSeconds", "valid_loss", "valid_acc") if k in t}
+    return {k: (None if isinstance(t[k], float) and t[k] != t[k] else t[k]) for k in ("steps", "tokens", "seconds", "cpuSeconds", "valid_loss", "valid_acc") if k in t}
 
 
 def main():

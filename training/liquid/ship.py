@@ -128,7 +128,7 @@ def ship(model: LiquidEncoder, tokenizer_path: str, out_dir: str, training: dict
     }
     if extra:
         manifest.update(extra)
-    json.dump(manifest, open(os.path.join(out_dir, "manifest.json"), "w"), indent=2)
+    json.dump(manifest, open(os.path.join(out_dir, "manifest.json"), "w"), indent=2, allow_nan=False)  # JSON.parse-safe
     return manifest
 
 
