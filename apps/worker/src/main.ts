@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { loadConfigOrExit } from '../../shared/src/config';
 import { createLogger, PinoNestLogger } from '../../shared/src/logger';
 import { JobRegistry } from './jobs/job-handler';
+import { LockWatch } from './jobs/lock-watch';
 import { BatchesProcessor, DocumentsProcessor } from './processors/processors';
 import { WorkerModule } from './worker.module';
 
@@ -19,10 +20,15 @@ async function bootstrap(): Promise<void> {
   registry.discover();
   registry.validate();
 
+  const locks = app.get(LockWatch);
   const workers = [app.get(DocumentsProcessor).worker, app.get(BatchesProcessor).worker];
   for (const w of workers) {
     w.on('error', (err) => logger.error({ err: { message: err.message } }, 'worker error'));
     w.on('failed', (job, err) => logger.info({ jobId: job?.id, reason: err.message }, 'job failed'));
+    w.on('lockRenewalFailed', (jobIds) => {
+      logger.warn({ jobIds }, 'job lock lost');
+      locks.lost(jobIds);
+    });
     void w.run();
   }
   await Promise.all(workers.map((w) => w.waitUntilReady()));

@@ -8,6 +8,7 @@ import { createRedis } from '../../shared/src/redis';
 import { LOGGER, StorageModule } from '../../shared/src/storage.module';
 import { BatchService } from './batches/batch.service';
 import { JobRegistry } from './jobs/job-handler';
+import { LockWatch } from './jobs/lock-watch';
 import { EmbedStage } from './pipeline/embed.stage';
 import { IndexStage } from './pipeline/index.stage';
 import { ParseStage } from './pipeline/parse.stage';
@@ -42,6 +43,7 @@ export class WorkerModule {
           useFactory: (...stages: unknown[]) => stages,
         },
         JobRegistry,
+        LockWatch,
         PipelineService,
         BatchService,
         DocumentsProcessor,

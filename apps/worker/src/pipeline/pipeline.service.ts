@@ -16,6 +16,7 @@ import type { Config } from '../../../shared/src/config';
 import { addTokensStreamed, recordStageDuration } from '../../../shared/src/pipeline-metrics';
 import { CONFIG, LOGGER, STORAGE } from '../../../shared/src/storage.module';
 import { OnJob } from '../jobs/job-handler';
+import { LockLostError, LockWatch } from '../jobs/lock-watch';
 import { PIPELINE_STAGES, type PipelineStage, type StageContext } from './stage';
 
 export const METRICS_REDIS = Symbol('METRICS_REDIS');
@@ -36,6 +37,7 @@ export class PipelineService {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(PIPELINE_STAGES) private readonly stages: PipelineStage[],
     @Inject(METRICS_REDIS) private readonly redis: Redis,
+    private readonly locks: LockWatch,
   ) {}
 
   @OnJob(JobName.ProcessDocument)
@@ -61,20 +63,29 @@ export class PipelineService {
       log.info('document no longer exists; job dropped');
       throw new UnrecoverableError('cancelled: document was deleted');
     }
+    const startedAt = performance.now();
     try {
-      const result = await this.runStages(job, doc, stages, log);
+      const result = await this.runStages(job, doc, stages, log, startedAt);
       return result;
     } catch (err) {
+      if (err instanceof LockLostError || this.locks.isLost(job.id, startedAt)) {
+        // Not ours any more: leave the document to the run that owns the job now.
+        log.warn('job lock lost; this run stops and leaves the document to the new owner');
+        throw err;
+      }
       throw await this.handleFailure(job, doc, err, log);
+    } finally {
+      this.locks.forget(job.id, startedAt);
     }
   }
 
-  private async runStages(job: Job, doc: DocumentRecord, stages: PipelineStage[], log: Logger) {
+  private async runStages(job: Job, doc: DocumentRecord, stages: PipelineStage[], log: Logger, startedAt: number) {
     const id = doc.id;
     const timings: Record<string, number> = {};
     let tokens = 0;
     const alive = async (written: boolean) => {
       if (!written) throw new ElegansError('cancelled', 'document was deleted while processing');
+      if (this.locks.isLost(job.id, startedAt)) throw new LockLostError(String(job.id));
     };
     await alive(await this.storage.documents.update(id, { attempts: job.attemptsMade + 1, error: null }));
 
