@@ -1,7 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { NestFactory } from '@nestjs/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppModule } from '../apps/api/src/app.module';
+import { parseConfig } from '../apps/shared/src/config';
+import { createLogger } from '../apps/shared/src/logger';
 import { query } from './support/db';
 import { makePdf } from './support/fixtures';
 import { auth, upload, waitForStatus, type Doc } from './support/http';
@@ -204,10 +208,6 @@ describe('security: tenant isolation on every route, names, headers, rate limits
 
   it('the OpenAPI document lists every route the Nest router serves (so the isolation check misses none)', async () => {
     // Build the real application module in-process (no listening socket) and read Express's router.
-    const { NestFactory } = await import('@nestjs/core');
-    const { AppModule } = await import('../apps/api/src/app.module');
-    const { parseConfig } = await import('../apps/shared/src/config');
-    const { createLogger } = await import('../apps/shared/src/logger');
     const config = parseConfig({ ...env.vars, LOG_LEVEL: 'silent' });
     const app = await NestFactory.create(AppModule.forRoot(config, createLogger('api', 'silent')), { logger: false });
     try {
