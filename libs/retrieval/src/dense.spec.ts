@@ -87,6 +87,35 @@ describe('dense and hybrid retrieval with the liquid model', () => {
     expect(hybrid.hits.map((h) => h.documentId)).toEqual(['other']);
   });
 
+  it('finds paraphrases that share no word with their document (dense and hybrid), where BM25 finds nothing', async () => {
+    const store = open();
+    await index(
+      store,
+      't1',
+      {
+        ...CORPUS,
+        git: 'Use git rebase to replay your local commits on top of the updated upstream branch.',
+        python: 'A Python list comprehension builds a new list by applying an expression to each item.',
+      },
+      model.modelVersion,
+    );
+    const r = new Retriever(store, model);
+    // Checked against the shipped model (cfc-20261129-e771cabe: every pair top-1, cosine margin ≥ 0.13).
+    const paraphrases: [string, string][] = [
+      ['aircraft lose lift when the nose pitches up', 'wing'],
+      ['government increases levies on wealthy people', 'tax'],
+      ['stream overflowed its banks following storms', 'river'],
+      ['move my changes onto the newest remote code', 'git'],
+      ['create a sequence by transforming every element', 'python'],
+    ];
+    for (const [query, want] of paraphrases) {
+      expect((await r.search({ tenantId: 't1', query, mode: 'lexical' })).hits).toEqual([]);
+      expect((await r.search({ tenantId: 't1', query, mode: 'dense', k: 1 })).hits[0]!.documentId).toBe(want);
+      // No lexical candidate at all: hybrid falls back to the dense ranking.
+      expect((await r.search({ tenantId: 't1', query, mode: 'hybrid', k: 1 })).hits[0]!.documentId).toBe(want);
+    }
+  });
+
   it('reindex replaces vectors of an older model version, after which dense search uses them', async () => {
     const store = open();
     // Vectors written by a previous model version (same texts; only the version tag differs).
