@@ -8,11 +8,15 @@ import {
   type SearchHit,
   type SearchResponse,
 } from '@elegans/retrieval';
+import { defaultModelDir, loadManifest } from '@elegans/model';
 import type { Storage } from '@elegans/storage';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { LOGGER, STORAGE } from '../../../shared/src/storage.module';
+
+/** How often the API looks at the model manifest for a new version. */
+const MANIFEST_CHECK_MS = 30_000;
 
 /** Request limits; explicit so a client learns them from the 400 it gets. */
 export const SEARCH_LIMITS = { maxQueryChars: 2000, maxK: 100, maxOffset: 1000, maxDocumentIds: 500, maxNeighbours: 5 };
@@ -61,6 +65,7 @@ export interface SearchResultView {
 export class SearchService implements OnApplicationShutdown {
   private readonly retriever: Retriever;
   private model: Promise<LiquidEmbedder | null> | null = null;
+  private lastManifestCheck = 0;
 
   constructor(
     @Inject(STORAGE) storage: Storage,
@@ -71,6 +76,34 @@ export class SearchService implements OnApplicationShutdown {
       maxOffset: SEARCH_LIMITS.maxOffset,
       maxQueryChars: SEARCH_LIMITS.maxQueryChars,
     });
+  }
+
+  /**
+   * A new model drop (models/liquid/manifest.json version) is picked up without a restart: the
+   * worker then writes vectors of the new version and `elegans reindex` converts older ones.
+   */
+  private async currentModel(): Promise<LiquidEmbedder | null> {
+    const now = Date.now();
+    if (this.model && now - this.lastManifestCheck > MANIFEST_CHECK_MS) {
+      this.lastManifestCheck = now;
+      const loaded = await this.model;
+      let onDisk: string | null = null;
+      try {
+        onDisk = loadManifest(defaultModelDir()).version;
+      } catch {
+        onDisk = null;
+      }
+      if (onDisk && onDisk !== (loaded?.modelVersion ?? null)) {
+        this.logger.info(
+          { from: loaded?.modelVersion ?? null, to: onDisk },
+          'search: model changed on disk; reloading',
+        );
+        this.model = null;
+        // Searches already holding the old session finish first.
+        if (loaded) setTimeout(() => void loaded.release(), 10_000).unref();
+      }
+    }
+    return this.loadModel();
   }
 
   private loadModel(): Promise<LiquidEmbedder | null> {
@@ -98,7 +131,7 @@ export class SearchService implements OnApplicationShutdown {
       throw new ElegansError('validation_failed', `${issue.path.join('.') || 'body'}: ${issue.message}`);
     }
     const body = parsed.data;
-    const model = body.mode === 'lexical' ? null : await this.loadModel();
+    const model = body.mode === 'lexical' ? null : await this.currentModel();
     if (!model && body.mode === 'dense') {
       throw new ElegansError('bad_request', 'dense search needs the liquid model, which is not available');
     }
