@@ -28,6 +28,11 @@ export interface LiquidModelOptions {
    * the manifest and tokenizer still come from modelDir.
    */
   onnxPath?: string;
+  /**
+   * ONNX Runtime's CPU memory arena (default true). The arena keeps the largest buffers it has seen,
+   * which is fast but lets RSS grow with the first large calls; off, memory follows live tensors only.
+   */
+  memArena?: boolean;
 }
 
 /** One item of a stream: text (one sentence), a sentence with its boundary, or token ids (optionally with ts). */
@@ -177,6 +182,7 @@ export class LiquidModel {
       interOpNumThreads: opts.interOpNumThreads ?? 1,
       graphOptimizationLevel: 'all',
       executionProviders: ['cpu'],
+      enableCpuMemArena: opts.memArena ?? true,
     });
     const tokFile = join(modelDir, manifest.files.tokenizer ?? 'tokenizer.json');
     const tokenizer = existsSync(tokFile) ? await LiquidTokenizer.load(tokFile) : null;

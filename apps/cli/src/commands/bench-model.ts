@@ -65,7 +65,18 @@ export async function run(argv: string[]): Promise<number> {
 
   const info = ensureBenchModels(values.python, log);
   const child = (spec: object): ChildResult => {
-    const args = [...process.execArgv, process.argv[1]!, 'bench', 'model', '--child', JSON.stringify(spec)];
+    // Every child (CfC and KV transformer alike) runs with V8's young generation capped at 1 MB: by
+    // default V8 grows it with the allocation rate (up to ~32 MB of RSS), which would be measured as
+    // "memory per token" although it is garbage-collector headroom, the same at 100k and at 1M tokens.
+    const args = [
+      ...process.execArgv,
+      '--max-semi-space-size=1',
+      process.argv[1]!,
+      'bench',
+      'model',
+      '--child',
+      JSON.stringify(spec),
+    ];
     args.push('--threads', String(childThreads), '--chunk', values['child-chunk']);
     const r = spawnSync(process.execPath, args, {
       encoding: 'utf8',
@@ -217,7 +228,7 @@ export async function run(argv: string[]): Promise<number> {
       ),
       notes: [
         'throughputs: medians over interleaved rounds in one process, best thread count per model; B16 = 16 lanes x 1024 tokens in chunk-token calls (LTC: 16 x chunk)',
-        'peak RSS: VmHWM of one child process per size (node + ONNX Runtime + model included); features pooled as they stream, in reused output buffers',
+        'peak RSS: VmHWM of one child process per size (node + ONNX Runtime + model included), children run with --max-semi-space-size=1 (V8 young generation fixed); features pooled as they stream, in reused output buffers',
         'transformer: random weights, same params/width/depth/vocab as the CfC; KV cache of N tokens filled at random, then 12 single-token decode steps',
         'MiniLM-shaped: 6x384, 12 heads, FFN 1536, random weights, 16 windows of 256 tokens per call, mean pooled',
       ],
