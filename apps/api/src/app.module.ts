@@ -20,6 +20,7 @@ import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { SecurityModule } from './security/security.module';
 import { DocumentQueue } from './queue/document-queue';
+import { DocumentIntake } from './documents/document-intake';
 import { SummariesController } from './summaries/summaries.controller';
 import { SummariesService } from './summaries/summaries.service';
 import { SearchController } from './search/search.controller';
@@ -53,6 +54,7 @@ export class AppModule {
         { provide: APP_FILTER, useFactory: () => new ProblemFilter(logger) },
         DocumentsService,
         DocumentQueue,
+        DocumentIntake,
         SummariesService,
         BatchesService,
         AskService,

@@ -8,17 +8,16 @@ import {
   type FinalizeBatchPayload,
   type ProcessDocumentPayload,
 } from '@elegans/common';
-import { detectFormat, DETECT_HEAD_BYTES } from '@elegans/ingest';
 import type { DocumentRecord, Storage } from '@elegans/storage';
 import { InjectFlowProducer } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FlowChildJob, FlowProducer } from 'bullmq';
 import type { Request } from 'express';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../../../shared/src/config';
 import { CONFIG, LOGGER, STORAGE } from '../../../shared/src/storage.module';
+import { DocumentIntake } from '../documents/document-intake';
 import { DocumentQueue } from '../queue/document-queue';
 import { receiveBatch, type ReceivedFile } from './batch-multipart';
 
@@ -71,6 +70,7 @@ export class BatchesService {
     @Inject(LOGGER) private readonly logger: Logger,
     @InjectFlowProducer(BATCH_FLOW) private readonly flows: FlowProducer,
     private readonly queue: DocumentQueue,
+    private readonly intake: DocumentIntake,
   ) {}
 
   async create(tenantId: string, req: Request): Promise<BatchView> {
@@ -165,10 +165,7 @@ export class BatchesService {
       await file.pending.discard();
       return { ...base, error_code: 'validation_failed', error_message: 'the file is empty' };
     }
-    let format = detectFormat(file.head);
-    if (format === null && file.head[0] === 0x50 && file.head[1] === 0x4b && file.bytes > DETECT_HEAD_BYTES) {
-      format = detectFormat(new Uint8Array(await readFile(file.pending.tempPath)));
-    }
+    const format = await this.intake.detect(file);
     if (format === null) {
       await file.pending.discard();
       return {
@@ -177,29 +174,12 @@ export class BatchesService {
         error_message: 'unsupported file type (accepted: PDF, DOCX, HTML, Markdown, text)',
       };
     }
-    const existing = await this.storage.documents.getByHash(tenantId, file.sha256);
-    if (existing) {
+    const intake = await this.intake.record(tenantId, file, { collection, format, metadata: { batchId } });
+    if (!intake.created) {
       await file.pending.discard();
-      return { ...base, document_id: existing.id };
+      return { ...base, document_id: intake.document.id };
     }
-    const jobId = await this.queue.reserveJobId(tenantId, file.sha256);
-    const doc = await this.storage.documents.create({
-      tenantId,
-      collection,
-      contentHash: file.sha256,
-      filename: file.filename,
-      mimeType: file.mimeType,
-      format,
-      bytes: file.bytes,
-      metadata: { batchId },
-      jobId,
-    });
-    if (!doc) {
-      await file.pending.discard();
-      const raced = await this.storage.documents.getByHash(tenantId, file.sha256);
-      if (!raced) throw new Error('document insert conflicted but no row found');
-      return { ...base, document_id: raced.id };
-    }
+    const { document: doc, jobId } = intake;
     created.push(doc);
     await file.pending.commit(file.sha256);
     const payload: ProcessDocumentPayload = { documentId: doc.id, tenantId, contentHash: file.sha256, batchId };

@@ -1,13 +1,12 @@
 import { DocumentStatus, ElegansError } from '@elegans/common';
-import { detectFormat, DETECT_HEAD_BYTES } from '@elegans/ingest';
 import { InvalidCursorError, type DocumentRecord, type Storage } from '@elegans/storage';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../../../shared/src/config';
 import { CONFIG, LOGGER, STORAGE } from '../../../shared/src/storage.module';
 import { DocumentQueue } from '../queue/document-queue';
+import { DocumentIntake } from './document-intake';
 import { receiveMultipart } from './multipart';
 
 const COLLECTION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -28,6 +27,7 @@ export class DocumentsService {
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly queue: DocumentQueue,
+    private readonly intake: DocumentIntake,
   ) {}
 
   async upload(tenantId: string, req: Request): Promise<UploadOutcome> {
@@ -73,11 +73,7 @@ export class DocumentsService {
       const metadata = this.parseMetadata(fields.metadata);
       if (file.bytes === 0) throw new ElegansError('validation_failed', 'the file is empty');
 
-      let format = detectFormat(file.head);
-      // A zip's central directory sits at its end: let detection see the whole file for those.
-      if (format === null && file.head[0] === 0x50 && file.head[1] === 0x4b && file.bytes > DETECT_HEAD_BYTES) {
-        format = detectFormat(new Uint8Array(await readFile(file.pending.tempPath)));
-      }
+      const format = await this.intake.detect(file);
       if (format === null) {
         throw new ElegansError(
           'unsupported_media_type',
@@ -85,29 +81,9 @@ export class DocumentsService {
         );
       }
 
-      const existing = await this.storage.documents.getByHash(tenantId, file.sha256);
-      if (existing) return { created: false, document: existing };
-
-      const jobId = await this.queue.reserveJobId(tenantId, file.sha256);
-      // Row first, then blob: a concurrent DELETE of another document with the same content then
-      // sees this row and keeps the blob.
-      const doc = await this.storage.documents.create({
-        tenantId,
-        collection,
-        contentHash: file.sha256,
-        filename: file.filename,
-        mimeType: file.mimeType,
-        format,
-        bytes: file.bytes,
-        metadata,
-        jobId,
-      });
-      if (!doc) {
-        // Same content raced in from a parallel request of the same tenant.
-        const raced = await this.storage.documents.getByHash(tenantId, file.sha256);
-        if (raced) return { created: false, document: raced };
-        throw new Error('document insert conflicted but no row found');
-      }
+      const intake = await this.intake.record(tenantId, file, { collection, format, metadata });
+      if (!intake.created) return { created: false, document: intake.document };
+      const { document: doc, jobId } = intake;
       try {
         await file.pending.commit(file.sha256);
         committed = true;
