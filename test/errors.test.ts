@@ -164,13 +164,16 @@ describe('API errors are problem+json with stable codes', () => {
     noLeftovers();
   });
 
-  it('a client that disconnects mid-upload leaves no temp file behind', async () => {
+  it.each([
+    ['/v1/documents', 'file'],
+    ['/v1/batches', 'files'],
+  ])('a client that disconnects mid-upload to %s leaves no temp file behind', async (route, field) => {
     const { port } = new URL(api.url);
-    const head = '--XB\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.7\n';
+    const head = `--XB\r\nContent-Disposition: form-data; name="${field}"; filename="a.pdf"\r\n\r\n%PDF-1.7\n`;
     const socket = connect(Number(port), '127.0.0.1');
     await new Promise<void>((r) => socket.once('connect', () => r()));
     socket.write(
-      `POST /v1/documents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\n` +
+      `POST ${route} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\n` +
         `Content-Type: multipart/form-data; boundary=XB\r\nContent-Length: 900000\r\n\r\n${head}`,
     );
     socket.write(Buffer.alloc(200_000, 0x41));

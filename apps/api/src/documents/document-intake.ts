@@ -1,12 +1,10 @@
 import { detectFormat, DETECT_HEAD_BYTES, type DocumentFormat } from '@elegans/ingest';
-import type { BlobWriteResult, DocumentRecord, PendingBlob, Storage } from '@elegans/storage';
+import type { DocumentRecord, Storage } from '@elegans/storage';
 import { Inject, Injectable } from '@nestjs/common';
 import { readFile } from 'node:fs/promises';
 import { STORAGE } from '../../../shared/src/storage.module';
 import { DocumentQueue } from '../queue/document-queue';
-
-/** A file streamed into the blob store's staging area, not yet committed under its hash. */
-export type IncomingFile = { pending: PendingBlob; filename: string | null; mimeType: string | null } & BlobWriteResult;
+import type { ReceivedFile as IncomingFile } from './multipart';
 
 export type Intake =
   /** The tenant already has this content: nothing new was written. */
