@@ -283,25 +283,26 @@ export class RetrievalStore {
   }
 
   passages(ids: number[]): Map<number, StoredPassage> {
-    const out = new Map<number, StoredPassage>();
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      const rows = this.db
-        .prepare(`SELECT * FROM rt_passages WHERE id IN (${chunk.map(() => '?').join(',')})`)
-        .all(...chunk) as PassageRow[];
-      for (const r of rows) out.set(r.id, toPassage(r));
-    }
-    return out;
+    return this.rowsById('rt_passages', ids, toPassage);
   }
 
   sentences(ids: number[]): Map<number, StoredSentence> {
-    const out = new Map<number, StoredSentence>();
+    return this.rowsById('rt_sentences', ids, toSentence);
+  }
+
+  /** Rows by id, in chunks of 500 ids (SQLite's bound-parameter limit). */
+  private rowsById<R extends { id: number }, T>(
+    table: 'rt_passages' | 'rt_sentences',
+    ids: number[],
+    map: (row: R) => T,
+  ): Map<number, T> {
+    const out = new Map<number, T>();
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
       const rows = this.db
-        .prepare(`SELECT * FROM rt_sentences WHERE id IN (${chunk.map(() => '?').join(',')})`)
-        .all(...chunk) as SentenceRow[];
-      for (const r of rows) out.set(r.id, toSentence(r));
+        .prepare(`SELECT * FROM ${table} WHERE id IN (${chunk.map(() => '?').join(',')})`)
+        .all(...chunk) as R[];
+      for (const r of rows) out.set(r.id, map(r));
     }
     return out;
   }
