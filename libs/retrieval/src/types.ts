@@ -1,18 +1,12 @@
+import type { Passage } from '@elegans/ingest';
+
 /** Which text unit an index entry is: passages answer search, sentences feed answers. */
 export type UnitKind = 'passage' | 'sentence';
 
 export type SearchMode = 'lexical' | 'dense' | 'hybrid';
 
-export interface PassageInput {
-  index: number;
-  start: number;
-  end: number;
-  pageStart: number;
-  pageEnd: number;
-  text: string;
-  sentenceStart: number;
-  sentenceEnd: number;
-}
+/** A passage as libs/ingest produces it: the index stores it unchanged. */
+export type PassageInput = Passage;
 
 export interface SentenceInput {
   index: number;
