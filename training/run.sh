@@ -10,7 +10,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
-DATA="${1:-$ROOT/../shared/data}"
+DATA="$(cd "${1:-$ROOT/../shared/data}" && pwd)"  # absolute: the stages below run from training/
 ABL_STEPS="${ABL_STEPS:-150}"
 ABL_STOP="${ABL_STOP:-100}"
 THREADS="${THREADS:-1}"

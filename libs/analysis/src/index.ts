@@ -8,6 +8,8 @@ export * from './text/tokenize';
 export * from './text/bm25';
 export * from './text/tfidf';
 export * from './summary/summarize';
+export * from './summary/features';
+export * from './summary/head';
 export * from './summary/baselines';
 export * from './summary/stored';
 export * from './answer/features';

@@ -53,13 +53,7 @@ describe('summarize', () => {
     const a = summarize(
       { sentences: S(texts), vectors, documentVector: doc },
       { sentences: 1 },
-      {
-        dense: 5,
-        lexical: 0,
-        position: 0,
-        length: 0,
-        lambda: 1,
-      },
+      { position: 0, length: 0, content: 1, head: [0, 0, 0, 0, 1, 0], lambda: 1 },
     );
     expect([0, 3]).toContain(a[0]!.index);
   });

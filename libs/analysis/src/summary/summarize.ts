@@ -1,20 +1,26 @@
-import { cosine, extent, meanVector, type Vector } from '../vectors';
-import { sparseCentroid, sparseDot, tfidfVectors } from '../text/tfidf';
+import { cosine, extent, type Vector } from '../vectors';
+import { sparseDot } from '../text/tfidf';
 import { words } from '../text/tokenize';
+import { salienceFeatures } from './features';
+import { SUMMARY_HEAD } from './head';
 
 /**
  * Extractive summaries from the liquid stream. Each sentence gets a salience
  *
- *   salience_i = wDense · cos(v_i, d) + wLex · cos(tfidf_i, centroid) + wPos / (1 + i) + wLen · len_i
+ *   salience_i = wPos / (1 + i)  +  wLen · lengthPrior_i  +  wContent · (h · f_i)
  *
- * where v_i is the sentence's liquid vector (mean of CfC features over its tokens, the state carrying
- * everything read before it), d the document vector (mean over all tokens), i its position, len_i a
- * prior that sinks fragments and run-ons. Sentences are then picked by MMR (Carbonell & Goldstein 1998):
+ * f_i (summary/features.ts): lead prior, relative position, log length, lexical centrality, and two
+ * liquid terms, the sentence vector's centrality to the document vector and its degree among the other
+ * sentences' vectors (the state carries everything read before each sentence into its vector).
+ * h is the content head fitted on SciTLDR-A train (summary/head.ts). wPos / (1 + i) is the news prior:
+ * on CNN/DM, writers put the gist first and lead-3 is a baseline unsupervised extractors rarely beat,
+ * so position leads and the head decides between close positions, replaces weak lead sentences and
+ * picks the sentences when position says little (deep in a long document, per section).
+ * Sentences are then picked by MMR (Carbonell & Goldstein 1998):
  *
  *   next = argmax_i  λ · salience_i − (1 − λ) · max_{j ∈ picked} sim(i, j)
  *
- * with sim the larger of the liquid and TF-IDF cosines, and returned in document order.
- * Centrality terms are z-scored within the document so the weights mean the same for every document.
+ * with sim the TF-IDF cosine (optionally also the centred liquid cosine), returned in document order.
  */
 export interface SummarySentenceInput {
   text: string;
@@ -33,10 +39,14 @@ export interface SummaryLength {
 }
 
 export interface SummaryWeights {
-  dense: number;
-  lexical: number;
+  /** Weight of the news position prior 1 / (1 + i). */
   position: number;
+  /** Weight of the fragment / run-on prior. */
   length: number;
+  /** Weight of the fitted content head (liquid and lexical evidence). */
+  content: number;
+  /** The head's weights over SALIENCE_FEATURES. */
+  head: readonly number[];
   /** MMR trade-off λ. */
   lambda: number;
   /** Count liquid-vector similarity as redundancy too (off: lexical overlap only). */
@@ -44,19 +54,15 @@ export interface SummaryWeights {
 }
 
 /**
- * The position prior dominates: on SummEval (CNN/DM) every centrality-led variant we tried lost to
- * lead-3 (lexical centrality at 0.35 cost 0.03 ROUGE-1), as the literature reports for unsupervised
- * extractors on news. Centrality and the length prior break ties and replace weak lead sentences
- * (bylines, fragments); MMR drops a lead sentence that repeats another.
- * Liquid centrality has weight 0 by measurement: with the models shipped so far (random init, then
- * 50 training steps) every positive weight lowered ROUGE on SummEval (0.05: −0.001 R1, 0.1: −0.005).
- * `eval/summary-dense-weight.ts` re-measures it side by side for a new model; raise it when it earns it.
+ * The head is scaled so one within-document standard deviation of its score weighs 0.25, the prior's gap
+ * between the third and the fourth sentence; wContent = 0.5 halves that: on news (SummEval) every larger
+ * weight lost ROUGE to the position prior (eval/summary-content-weight.ts measures it side by side).
  */
 export const DEFAULT_SUMMARY_WEIGHTS: SummaryWeights = {
-  dense: 0,
-  lexical: 0.1,
   position: 3,
   length: 1,
+  content: 0.5,
+  head: SUMMARY_HEAD.weights,
   lambda: 0.6,
 };
 
@@ -77,14 +83,7 @@ function centre(vs: readonly Vector[]): Float32Array[] {
   return vs.map((v) => Float32Array.from({ length: dim }, (_, k) => v[k]! - mu[k]!));
 }
 
-function zscore(xs: number[]): number[] {
-  if (xs.length === 0) return xs;
-  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - m) * (b - m), 0) / xs.length);
-  return xs.map((x) => (sd > 1e-9 ? (x - m) / sd : 0));
-}
-
-/** 0 for a typical sentence (8–40 words), negative for fragments and run-ons. */
+/** 0 for a typical sentence (8–60 words), negative for fragments and run-ons. */
 function lengthPrior(n: number): number {
   if (n < 4) return -2;
   if (n < 8) return -(8 - n) / 4;
@@ -104,28 +103,20 @@ export function salience(
   weights: SummaryWeights = DEFAULT_SUMMARY_WEIGHTS,
 ): { scores: number[]; similarity: (i: number, j: number) => number } {
   const { texts } = input;
-  const n = texts.length;
-  const lex = tfidfVectors(texts);
-  const centroid = sparseCentroid(lex);
-  const lexCentral = zscore(lex.map((v) => sparseDot(v, centroid)));
-  const vecs = input.vectors && input.vectors.length === n ? input.vectors : null;
-  const docVec = vecs ? (input.documentVector ?? meanVector(vecs)) : null;
-  const denseCentral = vecs && docVec ? zscore(vecs.map((v) => cosine(v, docVec))) : new Array<number>(n).fill(0);
+  const feats = salienceFeatures(input);
   const scores = texts.map((t, i) => {
-    const len = words(t).length;
-    return (
-      weights.dense * denseCentral[i]! +
-      weights.lexical * lexCentral[i]! +
-      weights.position / (1 + i) +
-      weights.length * lengthPrior(len)
-    );
+    const row = feats.rows[i]!;
+    let head = 0;
+    for (let k = 0; k < row.length; k++) head += (weights.head[k] ?? 0) * row[k]!;
+    return weights.position / (1 + i) + weights.length * lengthPrior(words(t).length) + weights.content * head;
   });
+  const lex = feats.lexical;
   // Redundancy on centred liquid vectors: every sentence of a document shares a large common
   // component (the document's context rides in the state), which raw cosines would count as overlap.
-  const centred = vecs ? centre(vecs) : null;
+  const centred = feats.liquid && weights.denseRedundancy ? centre(input.vectors!) : null;
   const similarity = (i: number, j: number): number => {
     const l = sparseDot(lex[i]!, lex[j]!);
-    return centred && weights.denseRedundancy ? Math.max(l, cosine(centred[i]!, centred[j]!)) : l;
+    return centred ? Math.max(l, cosine(centred[i]!, centred[j]!)) : l;
   };
   return { scores, similarity };
 }

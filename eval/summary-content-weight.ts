@@ -1,9 +1,10 @@
 /**
- * Does the liquid model earn a weight in summary salience? Embeds every SummEval article once, then
- * scores summaries for several liquid-centrality weights (and with/without liquid redundancy) side by
- * side, with lead-3 in the same run.
+ * How much weight does the content head (liquid + lexical evidence, summary/head.ts) earn next to the news
+ * position prior? Embeds every SummEval article once, then scores summaries for several content weights
+ * (with and without liquid redundancy in MMR, and without the liquid columns) side by side, with lead-3
+ * in the same run.
  *
- *   npx tsx eval/summary-dense-weight.ts ../shared/data/summarization/summeval-cnndm.json [--model DIR]
+ *   npx tsx eval/summary-content-weight.ts ../shared/data/summarization/summeval-cnndm.json [--model DIR]
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -22,7 +23,7 @@ import {
 
 async function main() {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { model: { type: 'string' } } });
-  if (!positionals[0]) throw new Error('usage: summary-dense-weight.ts SUMMEVAL.json [--model DIR]');
+  if (!positionals[0]) throw new Error('usage: summary-content-weight.ts SUMMEVAL.json [--model DIR]');
   const emb = await LiquidEmbedder.load(values.model ? { modelDir: values.model } : {});
   const entries = parseSummEval(JSON.parse(readFileSync(positionals[0], 'utf8')));
   const docs: { refs: string[]; sentences: (TextSpan & { page: number })[]; v: DocumentVectors }[] = [];
@@ -52,16 +53,21 @@ async function main() {
       ),
     },
   ];
-  for (const dense of [0, 0.05, 0.1, 0.2]) {
-    for (const denseRedundancy of [false, true]) {
-      const w = { ...DEFAULT_SUMMARY_WEIGHTS, dense, denseRedundancy };
+  for (const content of [0, 0.25, 0.5, 1, 2]) {
+    for (const [denseRedundancy, liquid] of [
+      [false, true],
+      [true, true],
+      [false, false],
+    ]) {
+      const w = { ...DEFAULT_SUMMARY_WEIGHTS, content, denseRedundancy };
       rows.push({
         system: 'elegans',
-        dense,
+        content,
         denseRedundancy,
+        liquid,
         ...score((d) =>
           summarize(
-            { sentences: d.sentences, vectors: d.v.sentences, documentVector: d.v.document },
+            { sentences: d.sentences, vectors: liquid ? d.v.sentences : null, documentVector: d.v.document },
             { sentences: 3 },
             w,
           )
