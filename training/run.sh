@@ -14,6 +14,7 @@ DATA="$(cd "${1:-$ROOT/../shared/data}" && pwd)"  # absolute: the stages below r
 ABL_STEPS="${ABL_STEPS:-150}"
 ABL_STOP="${ABL_STOP:-100}"
 THREADS="${THREADS:-1}"
+STAGE3_MIX="gloss=0.1,heading=0.15,ict=0.15,ext=0.35,ext_ict=0.25"
 PY=/usr/bin/python3
 export OPENBLAS_NUM_THREADS=1
 C="$HERE/.cache/corpus"
@@ -39,16 +40,18 @@ log "PPMI-SVD embeddings";      $PY liquid/ppmi.py --npz "$C/train.npz" "$C/ext.
 
 COMMON=(--train "$C/train.npz" --ext "$C/ext.npz" --valid "$C/valid.npz" --batch 64 --threads "$THREADS")
 # the shipped CfC trains in three stages, each a warm-up + cosine schedule with its own seed (fresh pairs):
-#   1: 340 steps, lr 1e-3, from the PPMI init   2: 240 steps, lr 5e-4   3: 300 steps, lr 3e-4
+#   1: 340 steps, lr 1e-3, from the PPMI init   2: 240 steps, lr 5e-4
+#   3: 300 steps, lr 3e-4, weighted towards the real pairs (ext 0.35, ext_ict 0.25) and with BM25-mined hard
+#      negatives for half of them (ranks 2-8 of the pair's own collection, train.py mine_hard_negatives)
 log "train shipped CfC, stage 1"
 $PY liquid/train.py "${COMMON[@]}" --ppmi "$HERE/.cache/ppmi.npz" --steps 340 --lr 1e-3 --seed 1234 --eval-every 50 \
   --out "$OUT/main_cfc.pt" > "$OUT/main_cfc.log"
 log "stage 2"
 $PY liquid/train.py "${COMMON[@]}" --init "$OUT/main_cfc.pt" --steps 240 --lr 5e-4 --seed 4321 --eval-every 40 \
   --out "$OUT/stage2.pt" > "$OUT/stage2.log"
-log "stage 3"
+log "stage 3 (real pairs, hard negatives)"
 $PY liquid/train.py "${COMMON[@]}" --init "$OUT/stage2.pt" --steps 300 --lr 3e-4 --seed 5555 --eval-every 50 \
-  --out "$OUT/stage3.pt" > "$OUT/stage3.log"
+  --mix "$STAGE3_MIX" --hard-negatives 0.5 --out "$OUT/stage3.pt" > "$OUT/stage3.log"
 EV=(--tokenizer "$HERE/.cache/tokenizer.json" --beir "$DATA/retrieval/cranfield")
 log "evaluate shipped CfC"
 $PY liquid/evaluate.py "${EV[@]}" --ckpt "$OUT/stage3.pt" --ppmi "$HERE/.cache/ppmi.npz" \
@@ -63,7 +66,10 @@ if [ "${SKIP_ABLATIONS:-0}" != 1 ]; then
   # step_cost.py on the same batch), so at that budget the LTC is its initialisation (same PPMI init + skip path)
   $PY liquid/step_cost.py --train "$C/train.npz" --ext "$C/ext.npz" --ppmi "$HERE/.cache/ppmi.npz" --json "$OUT/step_cost.json" >&2
   $PY liquid/train.py "${COMMON[@]}" --steps 0 --valid-batches 0 --cell ltc --out "$OUT/abl_ltc.pt" > "$OUT/abl_ltc.log"
-  for m in abl_cfc abl_cfc_nots; do
+  # what the hard negatives add: stage 3 with the same mix and seed but without them
+  $PY liquid/train.py "${COMMON[@]}" --init "$OUT/stage2.pt" --steps 300 --lr 3e-4 --seed 5555 --eval-every 50 \
+    --mix "$STAGE3_MIX" --out "$OUT/abl_stage3_nohard.pt" > "$OUT/abl_stage3_nohard.log"
+  for m in abl_cfc abl_cfc_nots abl_stage3_nohard; do
     $PY liquid/evaluate.py "${EV[@]}" --no-bm25 --ckpt "$OUT/$m.pt" --json "$OUT/eval_$m.json" >&2
   done
   for m in abl_cfc abl_cfc_nots abl_ltc; do  # the LTC streams ~50x slower: compare all three on the first 32 tokens of each document
@@ -73,7 +79,7 @@ fi
 
 if [ "${SKIP_SHIP:-0}" != 1 ]; then
   log "export to models/liquid"
-  $PY liquid/collect_metrics.py --out "$OUT/metrics.json"
+  $PY liquid/collect_metrics.py --out "$OUT/metrics.json" --carry "$ROOT/models/liquid/manifest.json"
   $PY liquid/ship.py --ckpt "$OUT/stage3.pt" --training "$OUT/metrics.json" --tokenizer "$HERE/.cache/tokenizer.json" --out "$ROOT/models/liquid" \
     --metrics "$OUT/metrics.json" > /dev/null
   (cd "$ROOT" && node training/tools/verify_onnx.mjs models/liquid)

@@ -16,6 +16,8 @@ Pair kinds (mixed by --mix):
     ext_ict  inverse cloze over the paragraphs of those external sets (SQuAD articles, SciTLDR abstracts,
              Cranfield abstracts: unsupervised text only, never Cranfield queries or judgements)
 Pairs come two per document (different targets) so in-batch negatives include same-document hard negatives.
+With --hard-negatives P, an ext pair also brings (probability P) one BM25-mined negative paragraph of its own
+collection (mine_hard_negatives), an extra column every query of the batch must rank below its positive.
 Loss: symmetric InfoNCE with in-batch negatives and a learned temperature; same-passage duplicates are masked.
 Token embeddings start from PPMI-SVD vectors; the feature head starts as identity on the embedding skip path
 and the skip gain as SIF weights, so step 0 is the SIF-averaged co-occurrence baseline.
@@ -145,12 +147,48 @@ def passage_item(c: Corpus, seg_lo: int, seg_hi: int, ctx: int, max_p: int, skip
     return tok, ts, len(c_idx)
 
 
+def mine_hard_negatives(c: Corpus, skip: int = 1, k: int = 8, k1: float = 1.2, b: float = 0.75) -> dict:
+    """BM25-mined hard negatives for the real queries of a corpus (DPR, Karpukhin et al. 2020): for every
+    query segment, the body paragraphs ranked skip+1..k by BM25 other than its own, scored over token ids
+    (the BPE vocabulary is the term space, so no second tokenizer is involved). The very top is skipped
+    because a title query's best other match is often relevant too (Cranfield-style collections judge
+    many documents relevant per query): a false negative teaches the wrong thing (RocketQA, Qu et al.
+    2021, denoise the same way). Deterministic: no randomness."""
+    body_runs = np.array([r for r in range(len(c.run_start)) if c.role[c.run_start[r]] == 2], dtype=np.int64)
+    V = int(c.tokens.max()) + 1
+    tf = np.zeros((V, len(body_runs)), dtype=np.float32)
+    lens = np.zeros(len(body_runs), dtype=np.float32)
+    for j, r in enumerate(body_runs):
+        t = c.tokens[c.seg_start[c.run_start[r]] : c.seg_start[c.run_end[r]]]
+        np.add.at(tf[:, j], t, 1.0)
+        lens[j] = len(t)
+    df = (tf > 0).sum(1).astype(np.float32)
+    n = len(body_runs)
+    idf = np.log(1 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
+    norm = k1 * (1 - b + b * lens / max(1e-9, lens.mean()))
+    W = idf[:, None] * tf * (k1 + 1) / (tf + norm[None, :])
+    col_of = {int(r): j for j, r in enumerate(body_runs)}
+    hard = {}
+    for s in c.queries:
+        d = int(c.seg_doc[s])
+        gold = c.para_run_of(d, int(c.para[s]))
+        q = np.unique(c.seg_tokens(int(s)))
+        if gold is None or len(q) == 0:
+            continue
+        sc = W[q].sum(0)
+        sc[col_of[int(gold)]] = -np.inf
+        top = np.argsort(-sc, kind="stable")[skip:k]
+        hard[int(s)] = [int(body_runs[j]) for j in top if np.isfinite(sc[j]) and sc[j] > 0]
+    return hard
+
+
 class PairSampler:
-    def __init__(self, corpora: dict, mix: dict, seed: int, ctx: int, max_q: int, max_p: int):
+    def __init__(self, corpora: dict, mix: dict, seed: int, ctx: int, max_q: int, max_p: int, hard: dict = None, hard_p: float = 0.0):
         self.c = corpora
         self.mix = mix
         self.rng = np.random.default_rng(seed)
         self.ctx, self.max_q, self.max_p = ctx, max_q, max_p
+        self.hard, self.hard_p = hard, hard_p  # ext query segment -> BM25-mined negative paragraph runs
 
     def _gloss(self, c: Corpus):
         d = int(self.rng.choice(c.gloss_docs))
@@ -191,7 +229,14 @@ class PairSampler:
             return None
         q = c.seg_tokens(s)
         p = passage_item(c, c.run_start[r], c.run_end[r], self.ctx, self.max_p)
-        return q, p, ("r", int(r))
+        hn = None
+        if self.hard is not None and self.hard.get(s) and self.rng.random() < self.hard_p:
+            cands = self.hard[s]
+            hr = int(cands[self.rng.integers(len(cands))])
+            hp = passage_item(c, c.run_start[hr], c.run_end[hr], self.ctx, self.max_p)
+            if hp is not None:
+                hn = (hp, ("r", hr))
+        return q, p, ("r", int(r)), hn
 
     def batch(self, n: int):
         kinds = list(self.mix)
@@ -213,31 +258,42 @@ class PairSampler:
             for it in items:
                 if it is None or it[1] is None or len(it[0]) == 0:
                     continue
-                q, p, pid = it
-                out.append((query_item(q, self.max_q), p, (k,) + pid))
+                q, p, pid = it[:3]
+                hn = it[3] if len(it) > 3 and it[3] is not None else None
+                out.append((query_item(q, self.max_q), p, (k,) + pid, None if hn is None else (hn[0], (k,) + hn[1])))
         return out[:n]
 
 
 def collate(items):
+    """Queries [n], passages [n + h]: the n positives, then the h hard negatives some items carry.
+    same[i, j] masks passage j for query i when it is the same paragraph as query i's positive (another
+    pair's positive, or a mined negative that happens to be a positive elsewhere in the batch)."""
     n = len(items)
-    Tq = max(len(q[0]) for q, _, _ in items)
-    Tp = max(len(p[0]) for _, p, _ in items)
+    hard = [it[3] for it in items if len(it) > 3 and it[3] is not None]
+    passages = [it[1] for it in items] + [h[0] for h in hard]
+    ppids = [it[2] for it in items] + [h[1] for h in hard]
+    m = len(passages)
+    Tq = max(len(it[0][0]) for it in items)
+    Tp = max(len(p[0]) for p in passages)
     qt = torch.zeros(n, Tq, dtype=torch.long)
     qts = torch.ones(n, Tq)
     qm = torch.zeros(n, Tq)
-    pt = torch.zeros(n, Tp, dtype=torch.long)
-    pts = torch.ones(n, Tp)
-    pm = torch.zeros(n, Tp)
+    pt = torch.zeros(m, Tp, dtype=torch.long)
+    pts = torch.ones(m, Tp)
+    pm = torch.zeros(m, Tp)
     pids = []
-    for i, ((qtok, qtsv), (ptok, ptsv, c0), pid) in enumerate(items):
+    for i, it in enumerate(items):
+        qtok, qtsv = it[0]
         qt[i, : len(qtok)] = torch.from_numpy(qtok)
         qts[i, : len(qtok)] = torch.from_numpy(qtsv)
         qm[i, : len(qtok)] = 1
-        pt[i, : len(ptok)] = torch.from_numpy(ptok)
-        pts[i, : len(ptok)] = torch.from_numpy(ptsv)
-        pm[i, c0 : len(ptok)] = 1
-        pids.append(pid)
-    same = torch.tensor([[pids[i] == pids[j] and i != j for j in range(n)] for i in range(n)])
+        pids.append(it[2])
+    for j, (ptok, ptsv, c0) in enumerate(passages):
+        pt[j, : len(ptok)] = torch.from_numpy(ptok)
+        pts[j, : len(ptok)] = torch.from_numpy(ptsv)
+        pm[j, c0 : len(ptok)] = 1
+    same = torch.tensor([[(pids[i] == ppids[j] and i != j) if j < n else pids[i][1:] == ppids[j][1:] for j in range(m)]
+                         for i in range(n)])
     return qt, qts, qm, pt, pts, pm, same
 
 
@@ -249,10 +305,13 @@ def pooled(model, tok, ts, mask):
 
 
 def info_nce(q, p, same, scale):
+    """Symmetric InfoNCE. p may hold extra rows after the n positives (hard negatives): they are negatives
+    for every query (q -> p), and the passage -> query direction runs over the positives only."""
+    n = q.size(0)
     logits = scale * q @ p.t()
     logits = logits.masked_fill(same, -1e4)
-    y = torch.arange(q.size(0))
-    loss = 0.5 * (F.cross_entropy(logits, y) + F.cross_entropy(logits.t(), y))
+    y = torch.arange(n)
+    loss = 0.5 * (F.cross_entropy(logits, y) + F.cross_entropy(logits[:, :n].t(), y))
     acc = (logits.argmax(1) == y).float().mean()
     return loss, acc
 
@@ -297,6 +356,8 @@ def main():
     ap.add_argument("--max-q", type=int, default=24)
     ap.add_argument("--max-p", type=int, default=96)
     ap.add_argument("--mix", default="gloss=0.15,heading=0.2,ict=0.25,ext=0.2,ext_ict=0.2")
+    ap.add_argument("--hard-negatives", type=float, default=0.0,
+                    help="probability that a real (ext) pair brings one BM25-mined hard negative paragraph (0 = off)")
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--eval-every", type=int, default=200)
@@ -314,7 +375,12 @@ def main():
     mix = {k: float(v) for k, v in (kv.split("=") for kv in a.mix.split(","))}
     corpora = {"train": Corpus(a.train), "ext": Corpus(a.ext)}
     valid = Corpus(a.valid)
-    sampler = PairSampler(corpora, mix, a.seed, a.ctx, a.max_q, a.max_p)
+    hard = None
+    if a.hard_negatives > 0:
+        t_mine = time.time()
+        hard = mine_hard_negatives(corpora["ext"])
+        print(json.dumps({"hard_negatives": {"queries": len(hard), "seconds": round(time.time() - t_mine, 1)}}), flush=True)
+    sampler = PairSampler(corpora, mix, a.seed, a.ctx, a.max_q, a.max_p, hard, a.hard_negatives)
     vs = PairSampler({"train": valid, "ext": valid}, {"gloss": 0.3, "heading": 0.3, "ict": 0.4}, 999, a.ctx, a.max_q, a.max_p)
     vbatches = [collate(vs.batch(a.batch)) for _ in range(a.valid_batches)]
     model = LiquidEncoder(a.cell, a.vocab, a.embed_dim, a.hidden, a.layers, a.feature_dim, use_ts=not a.no_ts)
