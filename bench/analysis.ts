@@ -1,6 +1,7 @@
 /**
  * Analysis at scale, measured side by side in one run: building a stored summary (the worker's
- * summarize stage, lexical evidence) and re-selecting another length from stored salience (what
+ * summarize stage, with lexical evidence only and with liquid vectors: random 256-d unit vectors, since
+ * only the cost of the liquid features is measured here) and re-selecting another length from stored salience (what
  * `GET /v1/documents/:id/summary?length=` does per request), and answering one question over a
  * document's sentences, at 1k, 10k and 100k sentences. Prints medians (ms) as JSON.
  *
@@ -33,6 +34,28 @@ function makeDoc(n: number) {
   return { text: '', sentences, passages: [], sections: [] };
 }
 
+/** Deterministic pseudo-random unit vectors (xorshift), one per sentence, plus their mean as the document vector. */
+function makeVectors(n: number, dim = 256): { sentences: Float32Array[]; document: Float32Array } {
+  let x = 2463534242;
+  const rnd = () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 4294967296 - 0.5;
+  };
+  const document = new Float32Array(dim);
+  const sentences = Array.from({ length: n }, () => {
+    const v = Float32Array.from({ length: dim }, rnd);
+    const norm = Math.hypot(...v);
+    for (let k = 0; k < dim; k++) {
+      v[k]! /= norm;
+      document[k]! += v[k]! / n;
+    }
+    return v;
+  });
+  return { sentences, document };
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return Math.round(s[Math.floor(s.length / 2)]! * 10) / 10;
@@ -53,6 +76,7 @@ const runs = Number(values.runs);
 const rows: Record<string, number>[] = [];
 for (const n of [1_000, 10_000, 100_000]) {
   const doc = makeDoc(n);
+  const vectors = { ...makeVectors(n), passages: [] };
   const stored = buildStoredSummary(doc, null, null);
   // Answers in the API score the sentences of ~5 retrieved passages (~40); here a whole-document
   // candidate set shows the upper bound.
@@ -60,6 +84,9 @@ for (const n of [1_000, 10_000, 100_000]) {
   rows.push({
     sentences: n,
     buildSummaryMs: time(Math.min(runs, n >= 100_000 ? 3 : runs), () => buildStoredSummary(doc, null, null)),
+    buildSummaryLiquidMs: time(Math.min(runs, n >= 100_000 ? 3 : runs), () =>
+      buildStoredSummary(doc, vectors, 'bench'),
+    ),
     reselect10Ms: time(runs, () => selectFromSalience(doc, stored.salience, { sentences: 10 })),
     reselect200wMs: time(runs, () => selectFromSalience(doc, stored.salience, { words: 200 })),
     answerAllSentencesMs: time(runs, () =>
@@ -73,8 +100,10 @@ console.log(
   JSON.stringify({
     runs,
     rows,
+    liquidOverLexicalBuild: rows.map((r) => Math.round((r.buildSummaryLiquidMs! / r.buildSummaryMs!) * 100) / 100),
     ratios100kTo1k: {
       buildSummary: Math.round((big.buildSummaryMs! / small.buildSummaryMs!) * 10) / 10,
+      buildSummaryLiquid: Math.round((big.buildSummaryLiquidMs! / small.buildSummaryLiquidMs!) * 10) / 10,
       reselect10: Math.round((big.reselect10Ms! / small.reselect10Ms!) * 10) / 10,
     },
   }),

@@ -41,34 +41,32 @@ export function zscore(xs: readonly number[]): number[] {
   return xs.map((x) => (sd > 1e-9 ? (x - m) / sd : 0));
 }
 
-/** Σ_j cos(c_i, c_j) for every i in O(n·D): the sum of unit vectors is computed once. */
+/**
+ * Σ_{j≠i} cos(c_i, c_j) for every i in O(n·D) time and O(D) extra memory: with u_i = c_i / |c_i| the sum is
+ * u_i · (Σ_j u_j) − u_i · u_i, so two passes over the vectors suffice and no centred copy is kept (a
+ * 100k-sentence document would otherwise hold 100k × D more numbers).
+ */
 function centredDegree(vs: readonly Vector[]): number[] {
   const n = vs.length;
   const dim = vs[0]?.length ?? 0;
   const mu = new Float64Array(dim);
   for (const v of vs) for (let k = 0; k < dim; k++) mu[k]! += v[k]! / n;
-  const units = vs.map((v) => {
-    const c = new Float64Array(dim);
+  const inverseNorm = (v: Vector): number => {
     let sq = 0;
-    for (let k = 0; k < dim; k++) {
-      c[k] = v[k]! - mu[k]!;
-      sq += c[k]! * c[k]!;
-    }
-    const inv = sq > 0 ? 1 / Math.sqrt(sq) : 0;
-    for (let k = 0; k < dim; k++) c[k]! *= inv;
-    return c;
-  });
+    for (let k = 0; k < dim; k++) sq += (v[k]! - mu[k]!) ** 2;
+    return sq > 0 ? 1 / Math.sqrt(sq) : 0;
+  };
   const total = new Float64Array(dim);
-  for (const u of units) for (let k = 0; k < dim; k++) total[k]! += u[k]!;
-  // minus the self-similarity (1 for a non-zero vector)
-  return units.map((u) => {
+  const inv = vs.map((v) => {
+    const r = inverseNorm(v);
+    for (let k = 0; k < dim; k++) total[k]! += (v[k]! - mu[k]!) * r;
+    return r;
+  });
+  return vs.map((v, i) => {
+    const r = inv[i]!;
     let s = 0;
-    let self = 0;
-    for (let k = 0; k < dim; k++) {
-      s += u[k]! * total[k]!;
-      self += u[k]! * u[k]!;
-    }
-    return s - self;
+    for (let k = 0; k < dim; k++) s += (v[k]! - mu[k]!) * r * total[k]!;
+    return r > 0 ? s - 1 : s;
   });
 }
 
