@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
-  ANSWER_MODEL,
+  answerModelFor,
   CANDIDATE_FEATURES,
   auroc,
   fitLogistic,
@@ -34,9 +34,10 @@ function rowsFor(c: SquadCorpus, model: AnswerModel, which: (a: number) => boole
 
 function fit(c: SquadCorpus, train: (a: number) => boolean, target: string): AnswerModel {
   const dims = CANDIDATE_FEATURES.length;
-  const rankRows = rowsFor(c, ANSWER_MODEL, train).filter((r) => r.answerable && r.gold.length > 0);
+  const base = answerModelFor(c.model !== null);
+  const rankRows = rowsFor(c, base, train).filter((r) => r.answerable && r.gold.length > 0);
   const ranker = fitRanker(rankRows, dims, 1e-3, 200, 1.0);
-  const withRanker: AnswerModel = { ...ANSWER_MODEL, ranker };
+  const withRanker: AnswerModel = { ...base, ranker };
   const conf = rowsFor(c, withRanker, train).filter((r) => r.confidence);
   const ys = conf.map((r) => (target === 'correct' ? (r.answerable && r.topCorrect ? 1 : 0) : r.answerable ? 1 : 0));
   const confidence = fitLogistic(

@@ -11,7 +11,9 @@
  * sentences, answerable questions), and the AUROC of its best score for answerable against unanswerable
  * questions; BM25 alone (lexical) in the same run for scale.
  *
- *   npx tsx eval/qa-conditioned.ts ../shared/data/qa/squad2/dev-part-a.json [--model DIR] [--limit N]
+ *   npx tsx eval/qa-conditioned.ts ../shared/data/qa/squad2/dev-part-a.json [--model DIR] [--limit N] [--articles 4,5]
+ *
+ * --articles keeps the questions of those articles (0-based), e.g. ones a model was or was not trained on.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -29,13 +31,14 @@ import {
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { model: { type: 'string' }, limit: { type: 'string' } },
+    options: { model: { type: 'string' }, limit: { type: 'string' }, articles: { type: 'string' } },
   });
   if (!positionals[0]) throw new Error('usage: qa-conditioned.ts SQUAD.json [--model DIR] [--limit N]');
   const emb = await LiquidEmbedder.load(values.model ? { modelDir: values.model } : {});
   const corpus = await loadSquadCorpus(parseSquad(JSON.parse(readFileSync(positionals[0], 'utf8'))), emb);
   const limit = values.limit ? Number(values.limit) : Infinity;
-  const questions = corpus.questions.slice(0, limit);
+  const only = values.articles ? new Set(values.articles.split(',').map(Number)) : null;
+  const questions = corpus.questions.filter((q) => !only || only.has(q.article)).slice(0, limit);
   const rows = { unconditioned: { hit: 0, conf: [] as number[] }, conditioned: { hit: 0, conf: [] as number[] } };
   const lexical = { hit: 0, conf: [] as number[] };
   const answerable: boolean[] = [];

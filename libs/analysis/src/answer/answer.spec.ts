@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { answerQuestion, highlightSpan, isHeadingLike } from './answer';
+import { answerQuestion, confidenceOf, highlightSpan, isHeadingLike } from './answer';
+import { ANSWER_MODEL, ANSWER_MODEL_LEXICAL } from './weights';
 import { answerType, questionTerms } from './features';
 
 const PARA = [
@@ -19,6 +20,22 @@ function sentences() {
 }
 
 describe('answers', () => {
+  it('weighs the liquid cosine only when there are vectors to compare', () => {
+    const question = 'In what year did the survey of Lake Veronne begin?';
+    const lexical = answerQuestion({ question, sentences: sentences() });
+    expect(lexical.confidence).toBeCloseTo(confidenceOf(lexical.confidenceFeatures, ANSWER_MODEL_LEXICAL), 9);
+    const v = [0.6, 0.8];
+    const liquid = answerQuestion({
+      question,
+      queryVector: v,
+      sentences: sentences().map((s, i) => ({ ...s, vector: i === 1 ? v : [0.8, -0.6] })),
+    });
+    expect(liquid.confidence).toBeCloseTo(confidenceOf(liquid.confidenceFeatures, ANSWER_MODEL), 9);
+    expect(liquid.answer).toBe(PARA[1]);
+    // the same lexical evidence plus a perfect cosine on the answer: more confident than without vectors
+    expect(liquid.confidence).toBeGreaterThan(lexical.confidence);
+  });
+
   it('types questions', () => {
     expect(answerType('How many stations are sampled?')).toBe('number');
     expect(answerType('In what year did it begin?')).toBe('date');

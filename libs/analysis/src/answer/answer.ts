@@ -11,7 +11,7 @@ import {
   type QuestionTerms,
 } from './features';
 import { dotw, predictLogistic } from './fit';
-import { ANSWER_MODEL, type AnswerModel } from './weights';
+import { ANSWER_MODEL, answerModelFor, type AnswerModel } from './weights';
 import { stems } from '../text/tokenize';
 import { porterStem } from '../text/porter';
 
@@ -265,7 +265,9 @@ export function highlightSpan(q: QuestionTerms, sentence: string): { start: numb
   return null;
 }
 
-export function answerQuestion(input: AnswerInput, model: AnswerModel = ANSWER_MODEL): AnswerResult {
+/** `model` defaults to the weight set that matches the input: liquid when the query and sentences have vectors. */
+export function answerQuestion(input: AnswerInput, model?: AnswerModel): AnswerResult {
+  model ??= answerModelFor(!!input.queryVector && input.sentences.some((s) => !!s.vector));
   const q = questionTerms(input.question);
   const prep = input.prepared ?? prepareCandidates(input.sentences);
   const ranked = rankCandidates(q, input.queryVector, prep, input.candidates, undefined, model);

@@ -11,7 +11,7 @@ import {
 } from '../answer/answer';
 import { questionTerms, type QuestionTerms } from '../answer/features';
 import { auroc } from '../answer/fit';
-import { ANSWER_MODEL, type AnswerModel } from '../answer/weights';
+import { ANSWER_MODEL, answerModelFor, type AnswerModel } from '../answer/weights';
 import type { Embedder } from '../embedder';
 import { Bm25Index } from '../text/bm25';
 import { cosine, extent, type Vector } from '../vectors';
@@ -387,7 +387,7 @@ export async function evalSquad(
   json: unknown,
   embedder: Embedder | null,
   onProgress?: (stage: string, done: number, total: number) => void,
-  model: AnswerModel = ANSWER_MODEL,
+  model: AnswerModel = answerModelFor(embedder !== null),
 ): Promise<QaEvalReport> {
   const c = await loadSquadCorpus(parseSquad(json), embedder, onProgress);
   const outcomes: QuestionOutcome[] = [];
