@@ -40,6 +40,12 @@ export async function run(argv: string[]): Promise<number> {
           row('elegans', out.elegans),
           row('lead3', out.lead3),
           row('textrank', out.textrank),
+          `elegans − lead3 (95% paired bootstrap): ${(['rouge1', 'rouge2', 'rougeL'] as const)
+            .map((m) => {
+              const d = out.elegansMinusLead3[m];
+              return `${m} ${d.mean.toFixed(4)} [${d.ci95[0].toFixed(4)}, ${d.ci95[1].toFixed(4)}]`;
+            })
+            .join('  ')}; ${out.elegansMinusLead3.summariesDiffering} summaries differ from lead3`,
           '',
         ].join('\n'),
       );
