@@ -8,6 +8,7 @@
  *   npx tsx bench/analysis.ts [--runs 5]
  */
 import { parseArgs } from 'node:util';
+import { mulberry32 } from '@elegans/common';
 import { answerQuestion, buildStoredSummary, prepareCandidates, selectFromSalience } from '@elegans/analysis';
 
 const WORDS =
@@ -34,18 +35,12 @@ function makeDoc(n: number) {
   return { text: '', sentences, passages: [], sections: [] };
 }
 
-/** Deterministic pseudo-random unit vectors (xorshift), one per sentence, plus their mean as the document vector. */
+/** Seeded pseudo-random unit vectors, one per sentence, plus their mean as the document vector. */
 function makeVectors(n: number, dim = 256): { sentences: Float32Array[]; document: Float32Array } {
-  let x = 2463534242;
-  const rnd = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296 - 0.5;
-  };
+  const rnd = mulberry32(2463534242);
   const document = new Float32Array(dim);
   const sentences = Array.from({ length: n }, () => {
-    const v = Float32Array.from({ length: dim }, rnd);
+    const v = Float32Array.from({ length: dim }, () => rnd() - 0.5);
     const norm = Math.hypot(...v);
     for (let k = 0; k < dim; k++) {
       v[k]! /= norm;

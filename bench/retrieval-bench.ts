@@ -24,6 +24,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as sqliteVec from 'sqlite-vec';
+import { mulberry32 } from '@elegans/common';
 import { runMigrations } from '@elegans/storage';
 import {
   DenseIndex,
@@ -38,18 +39,6 @@ import { buildCorpus, type BenchPassage } from './retrieval-corpus';
 import { loadBenchEmbedder, type BenchEmbedder } from './retrieval-embedder';
 
 const log = (m: string) => process.stderr.write(`[retrieval-bench] ${m}\n`);
-
-/** Deterministic PRNG (mulberry32) so every run uses the same queries and noise. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gauss(r: () => number): number {
   return Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
@@ -100,7 +89,7 @@ async function main() {
   const nQueries = Number(values.queries);
   const sample = Number(values['embed-sample']);
   const dirs = values.corpus ?? ['training/.cache/root/usr/share/doc'];
-  const r = rng(1234);
+  const r = mulberry32(1234); // seeded: every run uses the same queries and noise
   // Shared machine: the load average is printed with the figures so they can be read in context.
   const loadStart = Math.round(loadavg()[0]! * 100) / 100;
 

@@ -3,27 +3,15 @@
  * compiled API and N workers on loopback, a temporary DATA_DIR, and a tenant key. Run
  * `npm run build` first: these are the real dist/ processes, as in production.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { startPrivateRedis } from '../../apps/server/src/redis-server';
 
 const ROOT = resolve(__dirname, '..', '..');
 const DIST = join(ROOT, 'dist');
-
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => res(port));
-    });
-  });
-}
 
 export interface Proc {
   proc: ChildProcess;
@@ -88,23 +76,8 @@ export interface Stack {
 
 export async function startStack(opts: { workers: number; env?: Record<string, string> }): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'elegans-bench-'));
-  let redis: ChildProcess | null = null;
-  let redisUrl = process.env.REDIS_URL ?? '';
-  if (!redisUrl) {
-    const port = await freePort();
-    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
-    for (let i = 0; ; i++) {
-      try {
-        if (execFileSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).trim() === 'PONG') break;
-      } catch {
-        if (i > 200) throw new Error('redis-server did not start');
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    redisUrl = `redis://127.0.0.1:${port}`;
-  }
+  const redis = process.env.REDIS_URL ? null : await startPrivateRedis(dataDir, { persist: false });
+  const redisUrl = process.env.REDIS_URL ?? redis!.url;
   const env: Record<string, string> = {
     DATA_DIR: dataDir,
     REDIS_URL: redisUrl,
@@ -141,10 +114,7 @@ export async function startStack(opts: { workers: number; env?: Record<string, s
       for (const p of [api, ...workers])
         if (p.proc.exitCode === null && p.proc.signalCode === null) p.proc.kill('SIGTERM');
       await Promise.all([api, ...workers].map((p) => p.exited));
-      if (redis) {
-        redis.kill('SIGTERM');
-        await new Promise((res) => redis!.once('exit', res));
-      }
+      await redis?.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

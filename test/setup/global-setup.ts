@@ -1,9 +1,9 @@
-import { execSync, spawn, type ChildProcess } from 'node:child_process';
+import { execSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
+import { startPrivateRedis } from '../../apps/server/src/redis-server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,33 +13,8 @@ declare module 'vitest' {
   }
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForRedis(port: number, proc: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`redis-server exited with code ${proc.exitCode}`);
-    try {
-      const out = execSync(`redis-cli -p ${port} ping`, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-      if (out.trim() === 'PONG') return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('redis-server did not answer PING within 15 s');
-}
+// One private-redis starter for the service, the suites and the benchmarks.
+export { freePort } from '../../apps/server/src/redis-server';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -86,28 +61,11 @@ export default async function setup(project: TestProject) {
     project.provide('redisUrl', process.env.REDIS_URL);
     return removeBuild;
   }
-  const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'elegans-test-redis-'));
-  const redis = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  await new Promise<void>((resolve, reject) => {
-    redis.once('spawn', resolve);
-    redis.once('error', (err) =>
-      reject(
-        new Error(
-          `cannot start redis-server (${err.message}); install it (apt-get install redis-server) or set REDIS_URL`,
-        ),
-      ),
-    );
-  });
-  await waitForRedis(port, redis);
-  project.provide('redisUrl', `redis://127.0.0.1:${port}`);
+  const redis = await startPrivateRedis(dir, { persist: false });
+  project.provide('redisUrl', redis.url);
   return async () => {
-    redis.kill('SIGTERM');
-    await new Promise((r) => redis.once('exit', r));
+    await redis.stop();
     rmSync(dir, { recursive: true, force: true });
     removeBuild();
   };

@@ -31,10 +31,13 @@ export interface PrivateRedis {
 }
 
 /**
- * A private redis-server for the embedded mode: loopback only, data (append-only file) under
- * DATA_DIR/redis so queued jobs survive a restart, and noeviction as BullMQ requires.
+ * A private redis-server on a free loopback port with noeviction, as BullMQ requires. For the embedded
+ * mode (`persist`, the default) its append-only file lives under DATA_DIR/redis so queued jobs survive a
+ * restart; the test suites and benchmarks start a throwaway one (`persist: false`) in a temporary dir.
+ * Resolves once it answers PING; a missing binary rejects with REDIS_INSTALL_HINT.
  */
-export async function startPrivateRedis(dataDir: string): Promise<PrivateRedis> {
+export async function startPrivateRedis(dataDir: string, opts: { persist?: boolean } = {}): Promise<PrivateRedis> {
+  const persist = opts.persist ?? true;
   const dir = join(dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
@@ -50,7 +53,7 @@ export async function startPrivateRedis(dataDir: string): Promise<PrivateRedis> 
       '--dir',
       dir,
       '--appendonly',
-      'yes',
+      persist ? 'yes' : 'no',
       '--save',
       '',
       '--maxmemory-policy',
@@ -60,10 +63,13 @@ export async function startPrivateRedis(dataDir: string): Promise<PrivateRedis> 
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
+  let spawnError: Error | null = null;
+  proc.once('error', (err) => (spawnError = new Error(`${REDIS_INSTALL_HINT} (${err.message})`)));
   const url = `redis://127.0.0.1:${port}`;
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   const deadline = Date.now() + 15_000;
   for (;;) {
+    if (spawnError) throw spawnError;
     if (proc.exitCode !== null) throw new Error(`redis-server exited with code ${proc.exitCode}`);
     const client = new IORedis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     client.on('error', () => undefined);

@@ -1,3 +1,4 @@
 export * from './errors';
 export * from './queue';
 export * from './document';
+export * from './random';

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ParseReport } from '@elegans/ingest';
 import { encryptPdf, hasQpdf, makeDocx, makePdf } from '@elegans/ingest/testing';
 import { run } from './parse';
 
@@ -32,16 +33,7 @@ describe('elegans parse', () => {
     expect(code).toBe(0);
     expect(stdout.trim().split('\n')).toHaveLength(1);
     const out = JSON.parse(stdout) as {
-      files: {
-        path: string;
-        status: string;
-        pages: number;
-        chars: number;
-        words: number;
-        sentences: number;
-        passages: number;
-        ms: number;
-      }[];
+      files: ParseReport[];
       summary: { total: number; byStatus: Record<string, number>; peakRssMb: number };
     };
     const byName = Object.fromEntries(out.files.map((f) => [f.path.split('/').pop(), f]));

@@ -1,3 +1,4 @@
+import { mulberry32 } from '@elegans/common';
 import type { Embedder } from '../embedder';
 import { rougeMulti, type RougeScores } from '../rouge';
 import { leadK, textRank } from '../summary/baselines';
@@ -37,18 +38,6 @@ export interface SummaryEvalReport {
 export interface PairedDifference {
   mean: number;
   ci95: [number, number];
-}
-
-/** Deterministic PRNG (mulberry32) so the interval is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function pairedBootstrap(diffs: readonly number[], resamples = 1000, seed = 20261130): PairedDifference {

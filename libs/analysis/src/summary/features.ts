@@ -76,6 +76,8 @@ export interface SalienceFeatureSet {
   lexical: ReturnType<typeof tfidfVectors>;
   /** Whether liquid vectors were available (otherwise the liquid columns are 0). */
   liquid: boolean;
+  /** Words per sentence (the length prior and word budgets use them too). */
+  wordCounts: number[];
 }
 
 export function salienceFeatures(input: SalienceFeatureInput): SalienceFeatureSet {
@@ -92,15 +94,16 @@ export function salienceFeatures(input: SalienceFeatureInput): SalienceFeatureSe
     liqCentral = zscore(vecs.map((v) => cosine(v, doc)));
     liqDegree = zscore(centredDegree(vecs));
   }
-  const rows = texts.map((t, i) => [
+  const wordCounts = texts.map((t) => words(t).length);
+  const rows = texts.map((_, i) => [
     1 / (1 + i),
     n > 1 ? i / (n - 1) : 0,
-    Math.log(1 + words(t).length),
+    Math.log(1 + wordCounts[i]!),
     lexCentral[i]!,
     liqCentral[i]!,
     liqDegree[i]!,
   ]);
-  return { rows, lexical, liquid: vecs !== null };
+  return { rows, lexical, liquid: vecs !== null, wordCounts };
 }
 
 function meanOf(vs: readonly Vector[]): number[] {

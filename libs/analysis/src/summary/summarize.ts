@@ -1,6 +1,7 @@
 import { cosine, extent, type Vector } from '../vectors';
 import { sparseDot } from '../text/tfidf';
 import { words } from '../text/tokenize';
+import { dotw } from '../answer/fit';
 import { salienceFeatures } from './features';
 import { SUMMARY_HEAD } from './head';
 
@@ -101,15 +102,15 @@ export interface SalienceInput {
 export function salience(
   input: SalienceInput,
   weights: SummaryWeights = DEFAULT_SUMMARY_WEIGHTS,
-): { scores: number[]; similarity: (i: number, j: number) => number } {
-  const { texts } = input;
+): { scores: number[]; similarity: (i: number, j: number) => number; wordCounts: number[] } {
   const feats = salienceFeatures(input);
-  const scores = texts.map((t, i) => {
-    const row = feats.rows[i]!;
-    let head = 0;
-    for (let k = 0; k < row.length; k++) head += (weights.head[k] ?? 0) * row[k]!;
-    return weights.position / (1 + i) + weights.length * lengthPrior(words(t).length) + weights.content * head;
-  });
+  const { wordCounts } = feats;
+  const scores = feats.rows.map(
+    (row, i) =>
+      weights.position / (1 + i) +
+      weights.length * lengthPrior(wordCounts[i]!) +
+      weights.content * dotw(weights.head, row),
+  );
   const lex = feats.lexical;
   // Redundancy on centred liquid vectors: every sentence of a document shares a large common
   // component (the document's context rides in the state), which raw cosines would count as overlap.
@@ -118,7 +119,7 @@ export function salience(
     const l = sparseDot(lex[i]!, lex[j]!);
     return centred ? Math.max(l, cosine(centred[i]!, centred[j]!)) : l;
   };
-  return { scores, similarity };
+  return { scores, similarity, wordCounts };
 }
 
 /** Candidates MMR considers at most (the most salient ones). */
@@ -207,12 +208,11 @@ export function summarize(
 ): SummarySentence[] {
   const texts = input.sentences.map((s) => s.text);
   if (texts.length === 0) return [];
-  const { scores, similarity } = salience(
+  const { scores, similarity, wordCounts } = salience(
     { texts, vectors: input.vectors ?? null, documentVector: input.documentVector ?? null },
     weights,
   );
-  const wc = texts.map((t) => words(t).length);
-  const picked = selectMmr(scores, similarity, length, wc, weights.lambda, summaryPool(texts, length));
+  const picked = selectMmr(scores, similarity, length, wordCounts, weights.lambda, summaryPool(texts, length));
   return picked.map((i) => {
     const s = input.sentences[i]!;
     return { index: i, text: s.text, page: s.page, start: s.start, end: s.end, salience: scores[i]! };
