@@ -8,8 +8,8 @@
  * Target: per document, the source sentence with the highest mean ROUGE-1/2/L F1 against the TLDRs (best
  * reference); a listwise softmax over the document's sentences (answer/fit.ts fitRanker).
  * Scale: the head's score is divided by its median within-document standard deviation on train times
- * 4, so that one standard deviation of content evidence weighs 0.25, the news position prior's gap between
- * the third and the fourth sentence (3/3 − 3/4): evidence moves a sentence about one position, not ten.
+ * 4, so that one standard deviation of content evidence weighs 0.25: a fixed unit that summarize.ts weighs
+ * (wContent) against the news position prior, whatever the model's raw scale.
  * --write regenerates head.ts with the weights, the model version and the dev figures.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
