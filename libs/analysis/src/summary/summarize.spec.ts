@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { leadK, textRank } from './baselines';
-import { summarize, summarizeSections } from './summarize';
+import { DEFAULT_SUMMARY_WEIGHTS, summarize, summarizeSections } from './summarize';
 
 const S = (texts: string[], section = -1) => {
   let pos = 0;
@@ -56,6 +56,38 @@ describe('summarize', () => {
       { position: 0, length: 0, content: 1, head: [0, 0, 0, 0, 1, 0], lambda: 1 },
     );
     expect([0, 3]).toContain(a[0]!.index);
+  });
+
+  it('a lead sentence yields to later content evidence only when it is strong (the position margin)', () => {
+    const texts = [
+      'The harbour authority approved the new container terminal on Monday evening.',
+      'Construction crews will begin dredging the northern channel early next spring.',
+      'Local fishermen worried that noise would drive the herring shoals further offshore.',
+      'Officials estimate that the project doubles cargo capacity within five years.',
+      'A public consultation drew several hundred written comments from nearby residents.',
+      'The regional council must still sign the final environmental permit this summer.',
+    ];
+    // Liquid centrality: sentence 3 lies on the document vector, the rest are spread around it.
+    const vectors = [
+      [0.3, 1],
+      [0.2, 1],
+      [0.1, 1],
+      [1, 0],
+      [0, 1],
+      [-0.1, 1],
+    ];
+    const input = { sentences: S(texts), vectors, documentVector: [1, 0] };
+    // One unit of head = one within-document standard deviation of liquid centrality; sentence 3 stands
+    // 2.5 deviations above sentence 2.
+    const pick = (unit: number, position = DEFAULT_SUMMARY_WEIGHTS.position) =>
+      summarize(input, { sentences: 3 }, { ...DEFAULT_SUMMARY_WEIGHTS, position, head: [0, 0, 0, 0, unit, 0] }).map(
+        (s) => s.index,
+      );
+    // At the shipped scale (a deviation weighs 0.25 × 0.5) 2.5 deviations do not clear the three-deviation
+    // margin; they clear the old two-deviation one (position 3), and four times the weight clears any.
+    expect(pick(0.25)).toEqual([0, 1, 2]);
+    expect(pick(0.25, 3)).toEqual([0, 1, 3]);
+    expect(pick(1)).toEqual([0, 1, 3]);
   });
 
   it('summarises each long enough section', () => {
