@@ -21,7 +21,8 @@ import {
   SALIENCE_FEATURES,
   dotw,
   fitRanker,
-  groupPassages,
+  evalDocument,
+  parseSciTldr,
   rougeMulti,
   salienceFeatures,
   summarize,
@@ -40,25 +41,13 @@ interface Doc {
 
 async function load(path: string, emb: LiquidEmbedder): Promise<Doc[]> {
   const docs: Doc[] = [];
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    const r = JSON.parse(line) as { source: string[]; target: string[] | string };
-    const targets = (Array.isArray(r.target) ? r.target : [r.target]).filter((t) => t.trim());
-    if (r.source.length < 2 || targets.length === 0) continue;
-    let text = '';
-    const sentences = r.source.map((s) => {
-      if (text) text += ' ';
-      const start = text.length;
-      text += s;
-      return { text: s, start, end: text.length, page: 1 };
-    });
-    const passages = groupPassages(sentences).map(([a, b]) => ({ sentenceStart: a, sentenceEnd: b }));
-    const v = await emb.embedDocument({ text, sentences, passages });
-    const rouge = r.source.map((s) => {
-      const x = rougeMulti(s, targets);
+  for (const { text, sentences: spans, targets } of parseSciTldr(readFileSync(path, 'utf8'))) {
+    const { sentences, vectors } = await evalDocument(text, emb, spans);
+    const rouge = sentences.map((s) => {
+      const x = rougeMulti(s.text, targets);
       return [x.rouge1, x.rouge2, x.rougeL] as [number, number, number];
     });
-    docs.push({ sentences, targets, v, rouge, gain: rouge.map((x) => (x[0] + x[1] + x[2]) / 3) });
+    docs.push({ sentences, targets, v: vectors!, rouge, gain: rouge.map((x) => (x[0] + x[1] + x[2]) / 3) });
   }
   return docs;
 }

@@ -15,19 +15,20 @@ import { parseArgs } from 'node:util';
 import {
   DEFAULT_SUMMARY_WEIGHTS,
   LiquidEmbedder,
-  groupPassages,
+  evalDocument,
   leadK,
+  parseSciTldr,
   parseSummEval,
   rougeMulti,
   salience,
   selectMmr,
-  sentenceSpans,
   sparseDot,
   summarize,
   summaryPool,
   textRank,
   tfidfVectors,
   zscore,
+  words,
   type DocumentVectors,
   type RougeScores,
   type SummaryWeights,
@@ -105,7 +106,7 @@ const pacsum =
     });
     const w = DEFAULT_SUMMARY_WEIGHTS;
     const scores = zscore(centrality).map((z, i) => 0.125 * z + w.position / (1 + i));
-    const wordCounts = texts.map((t) => t.split(/\s+/).length);
+    const wordCounts = texts.map((t) => words(t).length);
     return selectMmr(scores, sim, { sentences: k }, wordCounts, w.lambda, summaryPool(texts, { sentences: k }));
   };
 
@@ -147,11 +148,9 @@ function signTest(wins: number, losses: number): number {
   return Math.min(1, (2 * p) / 2 ** n);
 }
 
-async function embed(emb: LiquidEmbedder, src: string): Promise<Omit<Doc, 'refs'>> {
-  const spans = sentenceSpans(src);
-  const sentences = spans.map((s) => ({ ...s, page: 1 }));
-  const passages = groupPassages(spans).map(([a, b]) => ({ sentenceStart: a, sentenceEnd: b }));
-  return { sentences, v: await emb.embedDocument({ text: src, sentences, passages }) };
+async function load(emb: LiquidEmbedder, text: string, refs: string[], spans?: readonly TextSpan[]): Promise<Doc> {
+  const { sentences, vectors } = await evalDocument(text, emb, spans);
+  return { refs, sentences, v: vectors! };
 }
 
 function table(docs: Doc[], k: number, baseline: Picker, baselineName: string) {
@@ -198,17 +197,11 @@ async function main() {
   const emb = await LiquidEmbedder.load(values.model ? { modelDir: values.model } : {});
   const news: Doc[] = [];
   for (const [, refs, src] of parseSummEval(JSON.parse(readFileSync(positionals[0], 'utf8')))) {
-    news.push({ refs, ...(await embed(emb, src)) });
+    news.push(await load(emb, src, refs));
   }
   const science: Doc[] = [];
-  if (values.scitldr) {
-    for (const line of readFileSync(values.scitldr, 'utf8').split('\n')) {
-      if (!line.trim()) continue;
-      const r = JSON.parse(line) as { source: string[]; target: string[] | string };
-      const refs = (Array.isArray(r.target) ? r.target : [r.target]).filter((t) => t.trim());
-      if (r.source.length < 2 || refs.length === 0) continue;
-      science.push({ refs, ...(await embed(emb, r.source.join(' '))) });
-    }
+  for (const e of values.scitldr ? parseSciTldr(readFileSync(values.scitldr, 'utf8')) : []) {
+    science.push(await load(emb, e.text, e.targets, e.sentences));
   }
   await emb.release();
   const lead: Picker = (d, k) => leadK(d.sentences.length, k);

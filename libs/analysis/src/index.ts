@@ -19,5 +19,6 @@ export * from './answer/answer';
 export * from './eval/segment';
 export * from './eval/summeval';
 export * from './eval/squad';
+export * from './eval/scitldr';
 export * from './analyze';
 export * from './liquid-embedder';

@@ -5,6 +5,7 @@
  * corpora (CNN/DailyMail in SummEval).
  */
 import { MAX_SENTENCE_CHARS, splitSentences } from '@elegans/ingest';
+import type { DocumentVectors, Embedder } from '../embedder';
 
 export interface TextSpan {
   text: string;
@@ -75,4 +76,25 @@ export function groupPassages(sentences: readonly TextSpan[], targetWords = 200)
   });
   if (from < sentences.length) out.push([from, sentences.length]);
   return out;
+}
+
+/** A plain-text document as the summary evals see it: sentences on page 1 and, with a model, its vectors. */
+export interface EvalDocument {
+  sentences: (TextSpan & { page: number })[];
+  vectors: DocumentVectors | null;
+}
+
+/**
+ * Segments `text` (or takes the given sentence spans, when a corpus ships its own split) and embeds it
+ * with ingest's passage grouping, the way the worker would.
+ */
+export async function evalDocument(
+  text: string,
+  embedder: Embedder | null,
+  spans: readonly TextSpan[] = sentenceSpans(text),
+): Promise<EvalDocument> {
+  const sentences = spans.map((s) => ({ ...s, page: 1 }));
+  if (!embedder || sentences.length === 0) return { sentences, vectors: null };
+  const passages = groupPassages(spans).map(([a, b]) => ({ sentenceStart: a, sentenceEnd: b }));
+  return { sentences, vectors: await embedder.embedDocument({ text, sentences, passages }) };
 }

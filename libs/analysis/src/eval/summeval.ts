@@ -3,7 +3,7 @@ import type { Embedder } from '../embedder';
 import { rougeMulti, type RougeScores } from '../rouge';
 import { leadK, textRank } from '../summary/baselines';
 import { summarize } from '../summary/summarize';
-import { groupPassages, sentenceSpans } from './segment';
+import { evalDocument } from './segment';
 
 /** SummEval-style input: id → { src, ref_summs? | ref_summ? }. */
 export interface SummEvalEntry {
@@ -100,18 +100,12 @@ export async function evalSummaries(
   for (const [, refs, src] of entries) {
     minRefs = Math.min(minRefs, refs.length);
     maxRefs = Math.max(maxRefs, refs.length);
-    const spans = sentenceSpans(src);
-    const sentences = spans.map((s) => ({ ...s, page: 1 }));
+    const { sentences, vectors: v } = await evalDocument(src, embedder);
     const texts = sentences.map((s) => s.text);
-    let vectors = null;
-    let documentVector = null;
-    if (embedder && sentences.length > 0) {
-      const passages = groupPassages(spans).map(([a, b]) => ({ sentenceStart: a, sentenceEnd: b }));
-      const v = await embedder.embedDocument({ text: src, sentences, passages });
-      vectors = v.sentences;
-      documentVector = v.document;
-    }
-    const picked = summarize({ sentences, vectors, documentVector }, { sentences: k }).map((s) => s.index);
+    const picked = summarize(
+      { sentences, vectors: v?.sentences ?? null, documentVector: v?.document ?? null },
+      { sentences: k },
+    ).map((s) => s.index);
     const join = (idx: number[]) => idx.map((i) => texts[i]).join(' ');
     const leadIdx = leadK(texts.length, k);
     if (picked.join() !== leadIdx.join()) differing++;

@@ -84,7 +84,7 @@ describe('summarize', () => {
         (s) => s.index,
       );
     // At the shipped scale (a deviation weighs 0.25 × 0.5) 2.5 deviations do not clear the three-deviation
-    // margin; they clear the old two-deviation one (position 3), and four times the weight clears any.
+    // margin; they clear the old two-deviation one (position 3), and ten deviations (unit 1) clear the shipped one.
     expect(pick(0.25)).toEqual([0, 1, 2]);
     expect(pick(0.25, 3)).toEqual([0, 1, 3]);
     expect(pick(1)).toEqual([0, 1, 3]);

@@ -58,8 +58,8 @@ export interface SummaryWeights {
  * The head is scaled so one within-document standard deviation of its score weighs 0.25; wContent = 0.5
  * makes that 0.125. wPos = 4.5 puts three such deviations (0.375) between the third and the fourth
  * sentence (4.5/3 − 4.5/4): a lead sentence yields only to strong content evidence. On news nothing we
- * measured picks better than the lead: every variant that departs from lead-3 on SummEval wins about as
- * many articles as it loses (eval/summary-variants.ts, sign tests p ≥ .6), and the previous margin of two
+ * measured picks better than the lead: no variant that departs from lead-3 on SummEval wins significantly
+ * more articles than it loses (eval/summary-variants.ts, sign tests), and the previous margin of two
  * deviations (wPos = 3) departed in 5 of 100 articles for 2 wins and 3 losses. The margin was set on that
  * development set; expect lead-3 ± a few thousandths on other news.
  */
