@@ -11,8 +11,38 @@ export interface PageSpan {
   end: number;
 }
 
+/**
+ * The structural role of a unit (issue 14). Detected in libs/ingest from layout and text evidence;
+ * `body` when nothing else applies. Summaries draw from `body` and `abstract` only; answers prefer
+ * `body` over `notes`, `references`, `index` and `toc` when both answer equally well.
+ */
+export type StructureRole =
+  | 'front_matter'
+  | 'toc'
+  | 'body'
+  | 'abstract'
+  | 'notes'
+  | 'references'
+  | 'index'
+  | 'appendix'
+  | 'boilerplate';
+
+export const STRUCTURE_ROLES: readonly StructureRole[] = [
+  'front_matter',
+  'toc',
+  'body',
+  'abstract',
+  'notes',
+  'references',
+  'index',
+  'appendix',
+  'boilerplate',
+];
+
 export interface Section {
   title: string;
+  /** Structural role; absent means not yet detected (treated as `body`). */
+  role?: StructureRole;
   level: number;
   start: number;
   end: number;
@@ -27,6 +57,8 @@ export interface Sentence {
   text: string;
   /** Index of the section that contains it, or -1 if none. */
   section: number;
+  /** Structural role; absent means not yet detected (treated as `body`). */
+  role?: StructureRole;
 }
 
 export interface Passage {
@@ -39,6 +71,33 @@ export interface Passage {
   /** Sentence indices covered, `[sentenceStart, sentenceEnd)`. */
   sentenceStart: number;
   sentenceEnd: number;
+  /** Structural role (the role of most of its sentences); absent means `body`. */
+  role?: StructureRole;
+}
+
+/**
+ * Where characters of `ParsedDocument.text` sit on a page (issue 15: highlights; issue 17: OCR).
+ * Coordinates are PDF points of the page as displayed (pdf.js viewport at scale 1, rotation
+ * applied), origin at the top-left corner, y growing downwards. A box covers the run of characters
+ * `[start, end)` laid out on one line (a word or a text item); boxes of a page are in text order.
+ */
+export interface TextBox {
+  start: number;
+  end: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface PageGeometry {
+  /** 1-based page number. */
+  page: number;
+  width: number;
+  height: number;
+  boxes: TextBox[];
+  /** Set when the page's text came from OCR, not from a text layer. */
+  ocr?: { confidence: number; words: number };
 }
 
 export type DocumentFlag = 'no_text_layer' | 'encrypted' | 'truncated' | 'ocr_needed';
@@ -61,6 +120,8 @@ export interface ParsedDocument {
   passages: Passage[];
   meta: DocumentMeta;
   flags: DocumentFlag[];
+  /** Per-page text geometry (PDF and OCR'd images); absent for formats without a page layout. */
+  geometry?: PageGeometry[];
 }
 
 export interface IngestLimits {
