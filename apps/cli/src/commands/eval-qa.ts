@@ -7,7 +7,7 @@ export const summary = 'answer-sentence accuracy, passage recall and abstention 
 
 const USAGE =
   'usage: elegans eval qa --squad FILE [--concat-articles] [--vector-cache DIR] [--model DIR] [--no-model] [--json]\n' +
-  '  contexts may be whole documents (CUAD contracts, papers); --concat-articles joins each article\'s\n' +
+  "  contexts may be whole documents (CUAD contracts, papers); --concat-articles joins each article's\n" +
   '  paragraphs into one document; --vector-cache keeps document vectors across runs (eval only)\n';
 
 export async function run(argv: string[]): Promise<number> {

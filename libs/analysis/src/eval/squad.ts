@@ -90,7 +90,9 @@ export function concatArticles(file: SquadFile): SquadFile {
         for (const qa of p.qas) {
           qas.push({
             ...qa,
-            ...(qa.answers ? { answers: qa.answers.map((x) => ({ ...x, answer_start: x.answer_start + offset })) } : {}),
+            ...(qa.answers
+              ? { answers: qa.answers.map((x) => ({ ...x, answer_start: x.answer_start + offset })) }
+              : {}),
           });
         }
       }
@@ -529,7 +531,9 @@ export function summariseQa(c: SquadCorpus, outcomes: QuestionOutcome[], model: 
       abstainedAnswerable: r4(docAbstain.abstainedAnswerable),
       abstainAuroc: r4(docAbstain.abstainAuroc),
       overallAcc: r4(docAbstain.overallAcc),
-      alwaysAnswerAcc: r4(outcomes.filter((o) => !o.q.impossible && o.docCorrect).length / Math.max(1, outcomes.length)),
+      alwaysAnswerAcc: r4(
+        outcomes.filter((o) => !o.q.impossible && o.docCorrect).length / Math.max(1, outcomes.length),
+      ),
     },
     lexical: {
       sentenceAccParagraph: share(ans.map((o) => o.lexCorrect)),
