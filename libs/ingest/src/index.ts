@@ -7,3 +7,12 @@ export { splitSentences, type SentenceRange, type SentenceSplitOptions } from '.
 export { detectLanguage } from './language';
 export { decodeText } from './formats/text';
 export { parseFileReport, type ParseReport } from './report';
+export {
+  PlacedText,
+  glyphWeight,
+  highlightBoxes,
+  type Extent,
+  type HighlightRect,
+  type PageHighlight,
+} from './geometry';
+export { TextBuilder, type PageFrame } from './builder';

@@ -12,12 +12,17 @@
  *    left column then right column.
  * Rotated runs (vertical text, sideways tables) keep content-stream order after the rest.
  */
+import { PlacedText } from '../geometry';
+
 export interface RawItem {
   str: string;
   transform: number[];
   width: number;
   height: number;
   dir?: string;
+  /** Font ascent and descent in em (pdf.js text styles), for the vertical extent of boxes. */
+  ascent?: number;
+  descent?: number;
 }
 
 export interface Line {
@@ -28,10 +33,13 @@ export interface Line {
   size: number;
   /** 0: single column or full width; 1: left column; 2: right column; 3: rotated text. */
   column: number;
+  /** `text` with the page position of its characters (PDF user space). */
+  placed: PlacedText;
 }
 
 interface Run {
   text: string;
+  placed: PlacedText;
   x0: number;
   x1: number;
   y: number;
@@ -63,14 +71,18 @@ export function layoutPage(items: RawItem[], pageWidth: number): Line[] {
     const size = Math.hypot(c, d) || it.height || 10;
     const width = Number.isFinite(it.width) && it.width > 0 ? it.width : text.length * size * 0.5;
     if (!Number.isFinite(e) || !Number.isFinite(f)) continue;
-    runs.push({ text, x0: e, x1: e + width, y: f, size, rtl: it.dir === 'rtl' });
+    const ascent = it.ascent && it.ascent > 0 && it.ascent < 2 ? it.ascent : 0.8;
+    const descent = it.descent && it.descent < 0 && it.descent > -1 ? it.descent : -0.2;
+    const placed = PlacedText.run(text, { x0: e, x1: e + width, y0: f + descent * size, y1: f + ascent * size });
+    runs.push({ text, placed, x0: e, x1: e + width, y: f, size, rtl: it.dir === 'rtl' });
   }
 
   const fragments = buildFragments(runs);
   const lines = orderFragments(fragments, pageWidth);
   if (rotated.length) {
     const maxY = lines.length ? minOf(lines, (l) => l.y) - 1 : 0;
-    lines.push({ text: rotated.join(' '), x0: 0, x1: 0, y: maxY, size: 0, column: 3 });
+    const text = rotated.join(' ');
+    lines.push({ text, placed: PlacedText.plain(text), x0: 0, x1: 0, y: maxY, size: 0, column: 3 });
   }
   return lines;
 }
@@ -107,8 +119,10 @@ function buildFragments(runs: Run[]): Fragment[] {
     const emit = (): void => {
       if (!frag.length) return;
       const ordered = rtl ? [...frag].reverse() : frag;
+      const placed = joinRuns(ordered, rtl);
       out.push({
-        text: joinRuns(ordered, rtl),
+        text: placed.text,
+        placed,
         x0: minOf(frag, (r) => r.x0),
         x1: maxOf(frag, (r) => r.x1),
         y: median(frag.map((r) => r.y)),
@@ -178,19 +192,24 @@ function attachScripts(clusters: Run[][]): void {
   for (let i = clusters.length - 1; i >= 0; i--) if (clusters[i]!.length === 0) clusters.splice(i, 1);
 }
 
-function joinRuns(runs: Run[], rtl: boolean): string {
+function joinRuns(runs: Run[], rtl: boolean): PlacedText {
+  const parts: (PlacedText | string)[] = [];
   let s = '';
   let prev: Run | null = null;
   for (const r of runs) {
     if (prev) {
       const gap = rtl ? prev.x0 - r.x1 : r.x0 - prev.x1;
       const needsSpace = gap > 0.15 * Math.min(r.size, prev.size) && !/\s$/.test(s) && !/^\s/.test(r.text);
-      if (needsSpace) s += ' ';
+      if (needsSpace) {
+        s += ' ';
+        parts.push(' ');
+      }
     }
     s += r.text;
+    parts.push(r.placed);
     prev = r;
   }
-  return s
+  return PlacedText.join(parts)
     .replace(SOFT_HYPHEN, (m, i: number) => (i === s.length - 1 ? '-' : ''))
     .replace(/\s+/g, ' ')
     .trim();
@@ -300,6 +319,10 @@ function orderBlock(frags: Fragment[], gutter: number | null): Line[] {
     }
     return [...byCluster.values()].map((fs) => ({
       text: fs.map((f) => f.text).join(' '),
+      placed: PlacedText.join(
+        fs.map((f) => f.placed),
+        ' ',
+      ),
       x0: fs[0]!.x0,
       x1: fs[fs.length - 1]!.x1,
       y: fs[0]!.y,
@@ -319,7 +342,7 @@ function orderBlock(frags: Fragment[], gutter: number | null): Line[] {
     for (const column of [1, 2]) {
       const side = inBand.filter((f) => (column === 1 ? f.x1 <= gutter : f.x1 > gutter));
       for (const f of side.sort((p, q) => q.y - p.y || p.x0 - q.x0)) {
-        out.push({ text: f.text, x0: f.x0, x1: f.x1, y: f.y, size: f.size, column });
+        out.push({ text: f.text, placed: f.placed, x0: f.x0, x1: f.x1, y: f.y, size: f.size, column });
         rest.delete(f);
       }
     }
@@ -332,6 +355,10 @@ function orderBlock(frags: Fragment[], gutter: number | null): Line[] {
     const cells = [f, ...row].sort((p, q) => p.x0 - q.x0);
     out.push({
       text: cells.map((c) => c.text).join(' '),
+      placed: PlacedText.join(
+        cells.map((c) => c.placed),
+        ' ',
+      ),
       x0: cells[0]!.x0,
       x1: maxOf(cells, (c) => c.x1),
       y: f.y,
@@ -356,6 +383,7 @@ function mergeSameBaseline(lines: Line[]): Line[] {
       l.x0 >= prev.x1
     ) {
       prev.text = `${prev.text} ${l.text}`;
+      prev.placed = PlacedText.join([prev.placed, l.placed], ' ');
       prev.x1 = l.x1;
       continue;
     }
