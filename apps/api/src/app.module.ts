@@ -13,6 +13,8 @@ import { BATCH_FLOW, BatchesService } from './batches/batches.service';
 import { BatchesController } from './batches/batches.controller';
 import { ChatController } from './chat/chat.controller';
 import { ChatService } from './chat/chat.service';
+import { ContentController } from './content/content.controller';
+import { ContentService } from './content/content.service';
 import { ProblemFilter } from './common/problem.filter';
 import { DocumentsController } from './documents/documents.controller';
 import { DocumentsService } from './documents/documents.service';
@@ -41,6 +43,7 @@ export class AppModule {
       controllers: [
         DocumentsController,
         SummariesController,
+        ContentController,
         BatchesController,
         AskController,
         ChatController,
@@ -56,6 +59,7 @@ export class AppModule {
         DocumentQueue,
         DocumentIntake,
         SummariesService,
+        ContentService,
         BatchesService,
         AskService,
         ChatService,
