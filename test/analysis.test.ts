@@ -168,6 +168,17 @@ describe('analysis over the API: summaries, ask, chat, batches', () => {
     expect(follow.choices[0]!.message.content).toContain('1987');
 
     await expect(client.chat.completions.create({ model: 'gpt-4o', messages })).rejects.toMatchObject({ status: 400 });
+
+    // The model picker of a chat frontend: the whole corpus plus one model per collection of this tenant.
+    const ids: string[] = [];
+    for await (const m of client.models.list()) ids.push(m.id);
+    expect(ids).toContain('elegans');
+    expect(ids).toContain('elegans:lakes');
+    expect(ids.every((id) => id === 'elegans' || id.startsWith('elegans:'))).toBe(true);
+    const lakes = await client.models.retrieve('elegans:lakes');
+    expect(lakes).toMatchObject({ id: 'elegans:lakes', object: 'model', owned_by: 'elegans' });
+    expect(lakes.created).toBeGreaterThan(1_700_000_000);
+    await expect(client.models.retrieve('elegans:none-such')).rejects.toMatchObject({ status: 404 });
   });
 
   it('runs a batch with one corrupt file to completion, with per-document results', async () => {

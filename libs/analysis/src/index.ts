@@ -22,3 +22,4 @@ export * from './eval/squad';
 export * from './eval/scitldr';
 export * from './analyze';
 export * from './liquid-embedder';
+export * from './eval/vector-cache';

@@ -107,6 +107,7 @@ export async function parseDocument(bytes: Uint8Array, options: ParseOptions = {
       ...(result.encoding ? { encoding: result.encoding } : {}),
     },
     flags: result.flags,
+    ...(result.geometry ? { geometry: result.geometry } : {}),
   };
 }
 
