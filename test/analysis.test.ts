@@ -100,6 +100,23 @@ describe('analysis over the API: summaries, ask, chat, batches', () => {
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
 
+  it('answers a question about the whole document from its stored summary, every sentence cited', async () => {
+    const stored = await getJson(`${api.url}/v1/documents/${docId}/summary`, key);
+    const sentences = stored.body.summary as { text: string; page: number; start: number; end: number }[];
+    const r = await ask({ question: 'What is this document about?', documentIds: [docId] });
+    expect(r.status).toBe(200);
+    expect(r.body.source).toBe('summary');
+    expect(r.body.answer).toBe(sentences.map((s) => s.text).join(' '));
+    const cites = r.body.citations as { documentId: string; page: number; start: number; end: number; text: string }[];
+    expect(cites.length).toBe(sentences.length);
+    for (const c of cites) {
+      expect(c.documentId).toBe(docId);
+      expect(parsed.text.slice(c.start, c.end)).toBe(c.text);
+    }
+    const particular = await ask({ question: 'In what year did the survey of Lake Veronne begin?' });
+    expect(particular.body.source).toBe('sentences');
+  });
+
   it('answers an answerable question with a correct citation, and abstains on an unanswerable one', async () => {
     const yes = await ask({ question: 'In what year did the survey of Lake Veronne begin?' });
     expect(yes.status).toBe(200);

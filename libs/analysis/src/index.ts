@@ -16,6 +16,7 @@ export * from './answer/features';
 export * from './answer/fit';
 export * from './answer/weights';
 export * from './answer/answer';
+export * from './answer/scope';
 export * from './eval/segment';
 export * from './eval/summeval';
 export * from './eval/squad';

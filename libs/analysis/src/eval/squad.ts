@@ -4,6 +4,7 @@ import {
   featureRow,
   confidenceRow,
   offTopic,
+  preferDefinition,
   prepareCandidates,
   rankCandidates,
   type AnswerSentence,
@@ -295,7 +296,7 @@ export function documentQuestion(c: SquadCorpus, q: SquadQuestion, model: Answer
     }
   });
   const prep = prepareCandidates(sentences);
-  const ranked = rankCandidates(q.terms, q.vector, prep, candidates, undefined, model);
+  const ranked = preferDefinition(q.terms, rankCandidates(q.terms, q.vector, prep, candidates, undefined, model), prep);
   const g = confidenceFeatures(q.terms, ranked, prep);
   const recall5 = top
     .slice(0, DOCUMENT_K)
@@ -375,7 +376,7 @@ export function evaluateQuestion(
 ): QuestionOutcome {
   const [a, b] = c.paragraphSentences[q.paragraph]!;
   const cands = range(a, b);
-  const ranked = rankCandidates(q.terms, q.vector, c.prep, cands, undefined, model);
+  const ranked = preferDefinition(q.terms, rankCandidates(q.terms, q.vector, c.prep, cands, undefined, model), c.prep);
   const g = confidenceFeatures(q.terms, ranked, c.prep);
   const lex = bm25Top(c, q, cands);
   const passageHasAnswer = (pid: number) => {
