@@ -15,6 +15,8 @@ import { ChatController } from './chat/chat.controller';
 import { ChatService } from './chat/chat.service';
 import { ContentController } from './content/content.controller';
 import { ContentService } from './content/content.service';
+import { ModelsController } from './models/models.controller';
+import { ModelsService } from './models/models.service';
 import { ProblemFilter } from './common/problem.filter';
 import { DocumentsController } from './documents/documents.controller';
 import { DocumentsService } from './documents/documents.service';
@@ -47,6 +49,7 @@ export class AppModule {
         BatchesController,
         AskController,
         ChatController,
+        ModelsController,
         SearchController,
         HealthController,
         MetricsController,
@@ -63,6 +66,7 @@ export class AppModule {
         BatchesService,
         AskService,
         ChatService,
+        ModelsService,
         SearchService,
       ],
     };

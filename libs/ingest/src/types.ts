@@ -17,15 +17,7 @@ export interface PageSpan {
  * `body` over `notes`, `references`, `index` and `toc` when both answer equally well.
  */
 export type StructureRole =
-  | 'front_matter'
-  | 'toc'
-  | 'body'
-  | 'abstract'
-  | 'notes'
-  | 'references'
-  | 'index'
-  | 'appendix'
-  | 'boilerplate';
+  'front_matter' | 'toc' | 'body' | 'abstract' | 'notes' | 'references' | 'index' | 'appendix' | 'boilerplate';
 
 export const STRUCTURE_ROLES: readonly StructureRole[] = [
   'front_matter',

@@ -17,7 +17,11 @@ import type { FormatContext, FormatResult } from './types';
 /** The slice of the pdf.js API used here (its types are ESM-only). */
 interface PdfPage {
   view: number[];
-  getTextContent(opts?: { includeMarkedContent?: boolean }): Promise<{ items: Array<RawItem | { type: string }> }>;
+  getViewport(opts: { scale: number }): { width: number; height: number; transform: number[] };
+  getTextContent(opts?: { includeMarkedContent?: boolean }): Promise<{
+    items: Array<(RawItem & { fontName?: string }) | { type: string }>;
+    styles?: Record<string, { ascent?: number; descent?: number }>;
+  }>;
   cleanup(): boolean;
   getAnnotations(opts?: { intent?: string }): Promise<Annotation[]>;
 }
@@ -111,16 +115,28 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
         const page = await doc.getPage(n);
         try {
           const content = await page.getTextContent({ includeMarkedContent: false });
-          const items = content.items.filter((i): i is RawItem => typeof (i as RawItem).str === 'string');
+          const items = content.items.filter(
+            (i): i is RawItem & { fontName?: string } => typeof (i as RawItem).str === 'string',
+          );
+          for (const it of items) {
+            const style = it.fontName ? content.styles?.[it.fontName] : undefined;
+            if (style) {
+              it.ascent = style.ascent;
+              it.descent = style.descent;
+            }
+          }
           // Annotations cost a quarter of text extraction on link-heavy papers; read them where
           // they can matter: documents with a form, and pages with little text of their own.
           if (hasForm || items.reduce((n, i) => n + i.str.length, 0) < 200)
             items.push(...(await annotationItems(page)));
           const [x0 = 0, y0 = 0, x1 = 612, y1 = 792] = page.view;
+          // The page as pdf.js displays it at scale 1 (rotation applied): what the web UI renders.
+          const viewport = page.getViewport({ scale: 1 });
           pages.push({
             lines: layoutPage(items, Math.abs(x1 - x0)),
             height: Math.abs(y1 - y0),
             bottom: Math.min(y0, y1),
+            frame: { width: viewport.width, height: viewport.height, transform: viewport.transform },
           });
         } finally {
           page.cleanup();
@@ -128,7 +144,7 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
       } catch (err) {
         if (err instanceof ElegansError) throw err;
         failed++;
-        pages.push({ lines: [], height: 792, bottom: 0 });
+        pages.push({ lines: [], height: 792, bottom: 0, frame: { width: 612, height: 792 } });
       }
       ctx.onProgress?.(n / numPages);
     }
@@ -147,7 +163,7 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
     if (!/\S/.test(text)) flags.push('no_text_layer');
     const headings = [...b.headings, ...placeOutline(text, b.pages, outline)].sort((x, y) => x.start - y.start);
     const title = typeof info?.Title === 'string' ? info.Title.replace(/\s+/g, ' ').trim() || null : null;
-    return { text, pages: b.pages, headings, softLineBreaks: false, title, flags };
+    return { text, pages: b.pages, headings, softLineBreaks: false, title, flags, geometry: b.geometry };
   } finally {
     await doc.destroy().catch(() => undefined);
   }

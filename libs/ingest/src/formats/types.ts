@@ -1,5 +1,5 @@
 import type { HeadingMark } from '../builder';
-import type { DocumentFlag, IngestLimits, PageSpan } from '../types';
+import type { DocumentFlag, IngestLimits, PageGeometry, PageSpan } from '../types';
 
 /** What each format parser hands to segmentation. */
 export interface FormatResult {
@@ -11,6 +11,8 @@ export interface FormatResult {
   title: string | null;
   flags: DocumentFlag[];
   encoding?: string;
+  /** Per-page text boxes with offsets into `text` (PDF). */
+  geometry?: PageGeometry[];
 }
 
 export interface FormatContext {
