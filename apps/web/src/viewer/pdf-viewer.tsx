@@ -2,7 +2,7 @@ import type { PDFDocumentProxy, RenderTask } from 'pdfjs-dist';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, describeError } from '../api';
 import type { Box, Geometry } from '../types';
-import { boxesOnPage, fitScale, scaleBoxes } from './highlight';
+import { boxesOnPage, fitScale, scaleBoxes, splitAtRange } from './highlight';
 import { PageNav } from './page-nav';
 
 interface Props {
@@ -26,6 +26,7 @@ export function PdfViewer({ documentId, page, range, onPage }: Props) {
   const [geometry, setGeometry] = useState<Geometry | null>(null);
   const [geometryNote, setGeometryNote] = useState<string | null>(null);
   const [width, setWidth] = useState(0);
+  const [quote, setQuote] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -84,22 +85,30 @@ export function PdfViewer({ documentId, page, range, onPage }: Props) {
   useEffect(() => {
     setGeometry(null);
     setGeometryNote(null);
+    setQuote(null);
     if (!range) return;
     let live = true;
+    // Without stored geometry (documents parsed before it existed), the cited text is quoted instead.
+    const fallback = (note: string) => {
+      setGeometryNote(note);
+      api
+        .page(documentId, page)
+        .then((r) => {
+          const p = r.pages[0];
+          if (live && p?.text !== undefined) setQuote(splitAtRange(p.text, p.start, range.start, range.end)[1] || null);
+        })
+        .catch(() => undefined);
+    };
     api
       .geometry(documentId, range.start, range.end)
       .then((g) => {
         if (!live) return;
         setGeometry(g);
-        if (g.pages.length === 0)
-          setGeometryNote('This document has no stored page geometry; the cited text is shown below.');
+        if (g.pages.length === 0) fallback('This document has no stored page geometry; the cited text:');
       })
-      .catch(
-        () =>
-          live && setGeometryNote('The highlight is not available for this document; the cited text is shown below.'),
-      );
+      .catch(() => live && fallback('The highlight is not available for this document; the cited text:'));
     return () => void (live = false);
-  }, [documentId, range?.start, range?.end]);
+  }, [documentId, page, range?.start, range?.end]);
 
   const boxes: Box[] = scale > 0 ? scaleBoxes(boxesOnPage(geometry, page), scale) : [];
   const first = useRef<HTMLDivElement>(null);
@@ -115,7 +124,12 @@ export function PdfViewer({ documentId, page, range, onPage }: Props) {
           {error}
         </p>
       )}
-      {geometryNote && range && <p class="note">{geometryNote}</p>}
+      {geometryNote && range && (
+        <div class="note">
+          {geometryNote}
+          {quote && <blockquote data-testid="cited-text">{quote}</blockquote>}
+        </div>
+      )}
       <div class="page-wrap" ref={wrap}>
         {!pdf && !error && <p class="muted">Loading the PDF…</p>}
         <div class="page" style={size ? { width: `${size.w}px`, height: `${size.h}px` } : undefined}>
