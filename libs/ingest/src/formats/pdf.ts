@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { ElegansError } from '@elegans/common';
 import { TextBuilder } from '../builder';
+import { PageOcr } from '../ocr/page-ocr';
 import type { DocumentFlag } from '../types';
 import { layoutPage, type RawItem } from './pdf-layout';
 import {
@@ -17,6 +18,8 @@ import type { FormatContext, FormatResult } from './types';
 /** The slice of the pdf.js API used here (its types are ESM-only). */
 interface PdfPage {
   view: number[];
+  getViewport(opts: { scale: number }): { width: number; height: number };
+  render(params: Record<string, unknown>): { promise: Promise<void> };
   getTextContent(opts?: { includeMarkedContent?: boolean }): Promise<{ items: Array<RawItem | { type: string }> }>;
   cleanup(): boolean;
   getAnnotations(opts?: { intent?: string }): Promise<Annotation[]>;
@@ -54,9 +57,10 @@ function loadPdfJs(): Promise<PdfJs> {
   return pdfjsPromise;
 }
 
-function cMapDir(): string | undefined {
+/** A pdf.js data folder (cmaps, standard_fonts, wasm) as a local path: nothing is fetched. */
+function pdfjsDir(name: string): string | undefined {
   try {
-    return join(dirname(require.resolve('pdfjs-dist/package.json')), 'cmaps') + '/';
+    return join(dirname(require.resolve('pdfjs-dist/package.json')), name) + '/';
   } catch {
     return undefined;
   }
@@ -80,7 +84,10 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
     enableXfa: false,
     stopAtErrors: false,
     verbosity: 0,
-    cMapUrl: cMapDir(),
+    cMapUrl: pdfjsDir('cmaps'),
+    // Rendering for OCR needs the standard fonts and the wasm image decoders (JPX, JBIG2 scans).
+    standardFontDataUrl: pdfjsDir('standard_fonts'),
+    wasmUrl: pdfjsDir('wasm'),
     cMapPacked: true,
   });
   let doc: PdfDoc;
@@ -90,6 +97,7 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
     await task.destroy().catch(() => undefined);
     throw classifyOpenError(err);
   }
+  let ocr: PageOcr | null = null;
   try {
     const numPages = doc.numPages;
     if (numPages === 0) throw new ElegansError('empty_document', 'PDF has no pages');
@@ -105,13 +113,20 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
     const hasForm = info?.IsAcroFormPresent === true;
     const pages: PageLines[] = [];
     let failed = 0;
+    ocr = ctx.ocr.mode === 'off' ? null : new PageOcr(ctx.ocr);
+    let ocrDue = false;
     for (let n = 1; n <= numPages; n++) {
       ctx.checkDeadline();
       try {
         const page = await doc.getPage(n);
         try {
           const content = await page.getTextContent({ includeMarkedContent: false });
-          const items = content.items.filter((i): i is RawItem => typeof (i as RawItem).str === 'string');
+          let items = content.items.filter((i): i is RawItem => typeof (i as RawItem).str === 'string');
+          if (ocr?.wants(items)) {
+            ocrDue = true;
+            const ocrItems = await ocr.page(page, n, page.view);
+            if (ocrItems) items = ocrItems;
+          }
           // Annotations cost a quarter of text extraction on link-heavy papers; read them where
           // they can matter: documents with a form, and pages with little text of their own.
           if (hasForm || items.reduce((n, i) => n + i.str.length, 0) < 200)
@@ -132,6 +147,9 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
       }
       ctx.onProgress?.(n / numPages);
     }
+    const ocrSummary = ocrDue ? ocr?.summary : undefined;
+    await ocr?.close();
+    ocr = null;
     if (failed === numPages) throw new ElegansError('pdf_corrupt', 'no page of the PDF could be read');
     if (failed > 0) flags.push('truncated');
 
@@ -147,8 +165,17 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
     if (!/\S/.test(text)) flags.push('no_text_layer');
     const headings = [...b.headings, ...placeOutline(text, b.pages, outline)].sort((x, y) => x.start - y.start);
     const title = typeof info?.Title === 'string' ? info.Title.replace(/\s+/g, ' ').trim() || null : null;
-    return { text, pages: b.pages, headings, softLineBreaks: false, title, flags };
+    return {
+      text,
+      pages: b.pages,
+      headings,
+      softLineBreaks: false,
+      title,
+      flags,
+      ...(ocrSummary ? { ocr: ocrSummary } : {}),
+    };
   } finally {
+    await ocr?.close();
     await doc.destroy().catch(() => undefined);
   }
 }
