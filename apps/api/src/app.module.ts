@@ -13,6 +13,8 @@ import { BATCH_FLOW, BatchesService } from './batches/batches.service';
 import { BatchesController } from './batches/batches.controller';
 import { ChatController } from './chat/chat.controller';
 import { ChatService } from './chat/chat.service';
+import { ModelsController } from './models/models.controller';
+import { ModelsService } from './models/models.service';
 import { ProblemFilter } from './common/problem.filter';
 import { DocumentsController } from './documents/documents.controller';
 import { DocumentsService } from './documents/documents.service';
@@ -44,6 +46,7 @@ export class AppModule {
         BatchesController,
         AskController,
         ChatController,
+        ModelsController,
         SearchController,
         HealthController,
         MetricsController,
@@ -59,6 +62,7 @@ export class AppModule {
         BatchesService,
         AskService,
         ChatService,
+        ModelsService,
         SearchService,
       ],
     };

@@ -9,6 +9,7 @@ import { decodeText, parseText } from './formats/text';
 import type { FormatContext, FormatResult } from './formats/types';
 import { detectLanguage } from './language';
 import { segment } from './segment/segment';
+import { assignRoles } from './structure/roles';
 import {
   DEFAULT_LIMITS,
   DEFAULT_OCR,
@@ -105,12 +106,13 @@ export async function parseDocument(bytes: Uint8Array, options: ParseOptions = {
     options: resolveSegment(options.segment),
   });
   options.onProgress?.(1);
+  const roled = assignRoles({ ...seg, pageCount: result.pages.length });
   return {
     text: result.text,
     pages: result.pages,
-    sections: seg.sections,
-    sentences: seg.sentences,
-    passages: seg.passages,
+    sections: roled.sections,
+    sentences: roled.sentences,
+    passages: roled.passages,
     meta: {
       format,
       contentHash: contentHash(bytes),
@@ -122,6 +124,7 @@ export async function parseDocument(bytes: Uint8Array, options: ParseOptions = {
       ...(result.ocr ? { ocr: result.ocr } : {}),
     },
     flags: result.flags,
+    ...(result.geometry ? { geometry: result.geometry } : {}),
   };
 }
 

@@ -123,6 +123,8 @@ function render(a: AskView): string {
   if (a.answer === null) {
     return `I could not find a reliable answer in the documents (${a.reason ?? 'no evidence'}).`;
   }
+  // A whole-document question is answered by the summary: every sentence with its own marker.
+  if (a.source === 'summary') return a.citations.map((c, i) => `${c.text} [${i + 1}]`).join(' ');
   const c = a.citations[0];
   return c ? `${a.answer} [1] (page ${c.page})` : a.answer;
 }

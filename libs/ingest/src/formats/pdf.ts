@@ -18,9 +18,12 @@ import type { FormatContext, FormatResult } from './types';
 /** The slice of the pdf.js API used here (its types are ESM-only). */
 interface PdfPage {
   view: number[];
-  getViewport(opts: { scale: number }): { width: number; height: number };
+  getViewport(opts: { scale: number }): { width: number; height: number; transform: number[] };
   render(params: Record<string, unknown>): { promise: Promise<void> };
-  getTextContent(opts?: { includeMarkedContent?: boolean }): Promise<{ items: Array<RawItem | { type: string }> }>;
+  getTextContent(opts?: { includeMarkedContent?: boolean }): Promise<{
+    items: Array<(RawItem & { fontName?: string }) | { type: string }>;
+    styles?: Record<string, { ascent?: number; descent?: number }>;
+  }>;
   cleanup(): boolean;
   getAnnotations(opts?: { intent?: string }): Promise<Annotation[]>;
 }
@@ -121,7 +124,16 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
         const page = await doc.getPage(n);
         try {
           const content = await page.getTextContent({ includeMarkedContent: false });
-          let items = content.items.filter((i): i is RawItem => typeof (i as RawItem).str === 'string');
+          let items: Array<RawItem & { fontName?: string }> = content.items.filter(
+            (i): i is RawItem & { fontName?: string } => typeof (i as RawItem).str === 'string',
+          );
+          for (const it of items) {
+            const style = it.fontName ? content.styles?.[it.fontName] : undefined;
+            if (style) {
+              it.ascent = style.ascent;
+              it.descent = style.descent;
+            }
+          }
           if (ocr?.wants(items)) {
             ocrDue = true;
             const ocrItems = await ocr.page(page, n, page.view);
@@ -132,10 +144,13 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
           if (hasForm || items.reduce((n, i) => n + i.str.length, 0) < 200)
             items.push(...(await annotationItems(page)));
           const [x0 = 0, y0 = 0, x1 = 612, y1 = 792] = page.view;
+          // The page as pdf.js displays it at scale 1 (rotation applied): what the web UI renders.
+          const viewport = page.getViewport({ scale: 1 });
           pages.push({
             lines: layoutPage(items, Math.abs(x1 - x0)),
             height: Math.abs(y1 - y0),
             bottom: Math.min(y0, y1),
+            frame: { width: viewport.width, height: viewport.height, transform: viewport.transform },
           });
         } finally {
           page.cleanup();
@@ -143,11 +158,12 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
       } catch (err) {
         if (err instanceof ElegansError) throw err;
         failed++;
-        pages.push({ lines: [], height: 792, bottom: 0 });
+        pages.push({ lines: [], height: 792, bottom: 0, frame: { width: 612, height: 792 } });
       }
       ctx.onProgress?.(n / numPages);
     }
     const ocrSummary = ocrDue ? ocr?.summary : undefined;
+    const ocrStats = ocr?.pageStats;
     await ocr?.close();
     ocr = null;
     if (failed === numPages) throw new ElegansError('pdf_corrupt', 'no page of the PDF could be read');
@@ -165,6 +181,12 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
     if (!/\S/.test(text)) flags.push('no_text_layer');
     const headings = [...b.headings, ...placeOutline(text, b.pages, outline)].sort((x, y) => x.start - y.start);
     const title = typeof info?.Title === 'string' ? info.Title.replace(/\s+/g, ' ').trim() || null : null;
+    const geometry = b.geometry;
+    // OCR'd pages say so in their geometry (their boxes are OCR lines).
+    for (const g of geometry ?? []) {
+      const stat = ocrStats?.get(g.page);
+      if (stat) g.ocr = stat;
+    }
     return {
       text,
       pages: b.pages,
@@ -172,6 +194,7 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
       softLineBreaks: false,
       title,
       flags,
+      geometry,
       ...(ocrSummary ? { ocr: ocrSummary } : {}),
     };
   } finally {

@@ -1,5 +1,5 @@
 import type { HeadingMark } from '../builder';
-import type { DocumentFlag, IngestLimits, OcrOptions, OcrSummary, PageSpan } from '../types';
+import type { DocumentFlag, IngestLimits, OcrOptions, OcrSummary, PageGeometry, PageSpan } from '../types';
 
 /** What each format parser hands to segmentation. */
 export interface FormatResult {
@@ -12,6 +12,8 @@ export interface FormatResult {
   flags: DocumentFlag[];
   encoding?: string;
   ocr?: OcrSummary;
+  /** Per-page text boxes with offsets into `text` (PDF). */
+  geometry?: PageGeometry[];
 }
 
 export interface FormatContext {

@@ -22,6 +22,8 @@ export class PageOcr {
   private started = 0;
   private confSum = 0;
   readonly summary: OcrSummary = { pages: [], words: 0, confidence: null, failed: [], ms: 0 };
+  /** Per OCR'd page: Tesseract's confidence and word count (for PageGeometry.ocr). */
+  readonly pageStats = new Map<number, { confidence: number; words: number }>();
 
   constructor(private readonly opts: OcrOptions) {}
 
@@ -51,6 +53,7 @@ export class PageOcr {
       const words = res.lines.reduce((n, l) => n + l.words.length, 0);
       this.summary.pages.push(pageNumber);
       this.summary.words += words;
+      this.pageStats.set(pageNumber, { confidence: res.confidence, words });
       this.confSum += res.confidence * words;
       this.summary.confidence = this.summary.words ? Math.round((this.confSum / this.summary.words) * 10) / 10 : null;
       return items;
