@@ -48,6 +48,24 @@ describe('OCR (tesseract.js, offline)', () => {
     expect(doc.text.slice(s!.start, s!.end)).toBe(s!.text);
     expect(doc.sentences.find((x) => x.text.includes('second page'))?.page).toBe(2);
     expect(doc.flags).not.toContain('no_text_layer');
+    // Geometry: the OCR'd page is marked, and its boxes locate the OCR text on the page.
+    const g1 = doc.geometry?.find((g) => g.page === 1);
+    expect(g1?.ocr?.words).toBe(doc.meta.ocr!.words);
+    // ... where the text layer of the source PDF has the same word (within a few points).
+    const src = await parseDocument(text);
+    const boxOf = (d: typeof doc, word: string) => {
+      const g = d.geometry!.find((x) => x.page === 1)!;
+      const at = d.text.indexOf(word, d.pages[0]!.start);
+      return g.boxes.find((b) => b.start <= at && at < b.end)!;
+    };
+    for (const word of ['warehouse', 'Quarterly', 'Monday']) {
+      const o = boxOf(doc, word);
+      const t = boxOf(src, word);
+      expect(o, word).toBeDefined();
+      expect(Math.abs(o.x + o.width / 2 - (t.x + t.width / 2)), word).toBeLessThan(30);
+      expect(Math.abs(o.y + o.height / 2 - (t.y + t.height / 2)), word).toBeLessThan(6);
+    }
+    expect(doc.geometry?.find((g) => g.page === 2)?.ocr).toBeUndefined();
   }, 60_000);
 
   it('fails a page past its time limit with a code and keeps the rest', async () => {
