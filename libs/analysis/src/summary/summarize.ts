@@ -84,8 +84,15 @@ export const DEFAULT_SUMMARY_WEIGHTS: SummaryWeights = {
   lambda: 0.6,
 };
 
-/** The weights for a long document: no news position prior (content and length decide). */
-export const LONG_DOCUMENT_WEIGHTS: SummaryWeights = { ...DEFAULT_SUMMARY_WEIGHTS, position: 0 };
+/**
+ * The weights for a long document: no news position prior, and the head's position and length columns
+ * zeroed (fitted on abstracts, they favour early, short sentences); centrality decides.
+ */
+export const LONG_DOCUMENT_WEIGHTS: SummaryWeights = {
+  ...DEFAULT_SUMMARY_WEIGHTS,
+  position: 0,
+  head: SUMMARY_HEAD.weights.map((w, i) => (i < 3 ? 0 : w)),
+};
 
 /** Weights for a document of `totalWords` words: the news prior below LONG_DOCUMENT_WORDS, none above. */
 export function weightsFor(totalWords: number): SummaryWeights {
