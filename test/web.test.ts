@@ -48,6 +48,13 @@ const PAGES = [
 const ANSWER_PAGE = 2;
 const ANSWER_LINE = 1;
 
+interface Rect {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
 describe.skipIf(!CHROMIUM)('web app in headless Chromium', () => {
   let env: Env;
   let api: Api;
@@ -105,24 +112,24 @@ describe.skipIf(!CHROMIUM)('web app in headless Chromium', () => {
     await page.getByLabel('API key').fill(key);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Documents' }).waitFor();
-    expect(await page.evaluate(() => location.href)).not.toContain(key);
-    expect(await page.evaluate(() => sessionStorage.getItem('elegans.apiKey'))).toBe(key);
+    expect(await page.evaluate<string>('location.href')).not.toContain(key);
+    expect(await page.evaluate<string | null>("sessionStorage.getItem('elegans.apiKey')")).toBe(key);
 
     // Upload: record every status the item shows on its way to ready.
-    await page.evaluate(() => {
-      const seen = new Set<string>();
-      (window as unknown as { seen: Set<string> }).seen = seen;
+    // (A string: this file is compiled without the DOM types.)
+    await page.evaluate(`(() => {
+      const seen = (window.seen = new Set());
       new MutationObserver(() => {
-        for (const el of document.querySelectorAll('.upload-item .stages')) seen.add(el.getAttribute('data-status')!);
+        for (const el of document.querySelectorAll('.upload-item .stages')) seen.add(el.getAttribute('data-status'));
       }).observe(document.body, { subtree: true, childList: true, attributes: true });
-    });
+    })()`);
     await page
       .getByTestId('file-input')
       .setInputFiles({ name: 'vostra.pdf', mimeType: 'application/pdf', buffer: Buffer.from(pdf) });
     await page.locator('.upload-item[data-state="processing"]').waitFor({ timeout: 30_000 });
     await shot(page, 'upload-progress');
     await page.locator('.upload-item[data-state="ready"]').waitFor({ timeout: 60_000 });
-    const seen = await page.evaluate(() => [...(window as unknown as { seen: Set<string> }).seen]);
+    const seen = await page.evaluate<string[]>('[...window.seen]');
     expect(
       seen.some((s) => ['parsing', 'embedding', 'indexing', 'summarizing'].includes(s)),
       seen.join(),
@@ -165,7 +172,11 @@ describe.skipIf(!CHROMIUM)('web app in headless Chromium', () => {
       const hl = page.getByTestId('highlight');
       await hl.first().waitFor();
       const canvas = (await page.locator('.page canvas').boundingBox())!;
-      const boxes = await hl.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect));
+      const boxes = await hl.evaluateAll((els) =>
+        els.map((e) =>
+          (e as unknown as { getBoundingClientRect(): { toJSON(): Rect } }).getBoundingClientRect().toJSON(),
+        ),
+      );
       // Where pdf-lib drew the sentence: baseline at y = 708 - line × leading (PDF points, y up).
       const font = await (await PDFDocument.create()).embedFont(StandardFonts.Helvetica);
       const text = PAGES[ANSWER_PAGE - 1]![ANSWER_LINE]!;
@@ -222,15 +233,15 @@ describe.skipIf(!CHROMIUM)('web app in headless Chromium', () => {
       ['#/', 'documents-phone'],
       [`#/documents/${docId}?page=${ANSWER_PAGE}&start=${cStart}&end=${cEnd}`, 'document-phone'],
     ] as const) {
-      await page.evaluate((h) => (location.hash = h), hash);
+      await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
       await page.waitForTimeout(700);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
       await shot(page, name);
     }
     await page.setViewportSize({ width: 1280, height: 900 });
 
     // Delete, with confirmation; the API then answers 404.
-    await page.evaluate(() => (location.hash = '#/'));
+    await page.evaluate("location.hash = '#/'");
     await page
       .getByRole('button', { name: /^Delete / })
       .first()
