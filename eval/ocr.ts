@@ -22,7 +22,10 @@ function overlap(ref: string[], got: string[]): number {
   let n = 0;
   for (const w of got) {
     const c = m.get(w) ?? 0;
-    if (c > 0) (n++, m.set(w, c - 1));
+    if (c > 0) {
+      n++;
+      m.set(w, c - 1);
+    }
   }
   return n;
 }
