@@ -34,6 +34,7 @@ const schema = z.object({
   OCR_MAX_PAGES: int(200, 0),
   OCR_PAGE_TIMEOUT_MS: int(60_000, 100),
   OCR_TOTAL_TIMEOUT_MS: int(600_000, 100),
+  OCR_MIN_CONFIDENCE: int(50, 0, 100),
   /** Uploads are refused with 429 queue_full beyond this many waiting jobs (back-pressure). */
   QUEUE_MAX_WAITING: int(10_000, 1),
   /** Retry-After (seconds) sent with 429 queue_full. */

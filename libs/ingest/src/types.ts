@@ -107,6 +107,11 @@ export interface OcrOptions {
   pageTimeoutMs: number;
   /** Past this much OCR time for the document, remaining pages fail with `ocr_time_limit`. */
   totalTimeoutMs: number;
+  /**
+   * A page whose mean Tesseract confidence is below this is left empty (`ocr_low_confidence`):
+   * drawings, halftones and photos otherwise come back as strings of junk glyphs.
+   */
+  minConfidence: number;
 }
 
 export const DEFAULT_OCR: OcrOptions = {
@@ -115,6 +120,7 @@ export const DEFAULT_OCR: OcrOptions = {
   maxPages: 200,
   pageTimeoutMs: 60_000,
   totalTimeoutMs: 600_000,
+  minConfidence: 50,
 };
 
 /** What OCR did to a document (absent when no page was a candidate). */
@@ -125,7 +131,10 @@ export interface OcrSummary {
   /** Mean Tesseract confidence (0..100) over OCR'd pages, weighted by words; null if none. */
   confidence: number | null;
   /** Candidate pages left without OCR text, with a stable code. */
-  failed: { page: number; code: 'ocr_timeout' | 'ocr_time_limit' | 'ocr_page_limit' | 'ocr_failed' }[];
+  failed: {
+    page: number;
+    code: 'ocr_timeout' | 'ocr_time_limit' | 'ocr_page_limit' | 'ocr_low_confidence' | 'ocr_failed';
+  }[];
   ms: number;
 }
 

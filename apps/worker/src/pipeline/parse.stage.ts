@@ -42,6 +42,7 @@ export class ParseStage implements PipelineStage {
         maxPages: this.config.OCR_MAX_PAGES,
         pageTimeoutMs: this.config.OCR_PAGE_TIMEOUT_MS,
         totalTimeoutMs: this.config.OCR_TOTAL_TIMEOUT_MS,
+        minConfidence: this.config.OCR_MIN_CONFIDENCE,
       },
       signal: abort.signal,
       onProgress: (fraction) => {

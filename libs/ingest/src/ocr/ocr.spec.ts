@@ -75,5 +75,9 @@ describe('OCR (tesseract.js, offline)', () => {
     expect(doc.meta.ocr?.pages).toEqual([]);
     expect(doc.meta.ocr?.failed).toEqual([{ page: 1, code: 'ocr_timeout' }]);
     expect(doc.text).toContain('This second page keeps its text layer.');
+    // A page under the confidence floor is left empty with its code, too.
+    const low = await parseDocument(mixed, { ocr: { mode: 'auto', minConfidence: 101 } });
+    expect(low.meta.ocr?.failed).toEqual([{ page: 1, code: 'ocr_low_confidence' }]);
+    expect(low.text).not.toContain('revenue');
   }, 60_000);
 });

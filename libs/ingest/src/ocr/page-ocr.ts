@@ -49,6 +49,7 @@ export class PageOcr {
     try {
       const img = await renderPageGray(page, this.opts.dpi);
       const res = await this.engine.recognize(img.pgm, img.dpi, Math.min(this.opts.pageTimeoutMs, left));
+      if (res.lines.length && res.confidence < this.opts.minConfidence) return fail('ocr_low_confidence');
       const items = toItems(res, img.dpi, view);
       const words = res.lines.reduce((n, l) => n + l.words.length, 0);
       this.summary.pages.push(pageNumber);

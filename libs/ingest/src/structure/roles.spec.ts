@@ -78,6 +78,26 @@ describe('assignRoles through parseDocument', () => {
     expect(doc.passages.every((p) => p.role)).toBe(true);
   });
 
+  it('gives body back when a missed heading leaves a paper inside the previous references', async () => {
+    const body = Array.from(
+      { length: 8 },
+      (_, i) => `The second paper studies wheat under heat stress in trial ${i} of the season.`,
+    );
+    const md = [
+      '# References',
+      '',
+      'Smith, J. 1999. Liquid networks. Journal of Things.',
+      '',
+      'Lee, K. 2001. Time constants. In Proceedings of ACL.',
+      '',
+      body.join(' '),
+    ].join('\n');
+    const doc = await parseDocument(enc(md), { format: 'markdown' });
+    const roleOf = (needle: string) => doc.sentences.find((s) => s.text.includes(needle))?.role;
+    expect(roleOf('Time constants')).toBe('references');
+    expect(roleOf('trial 4')).toBe('body');
+  });
+
   it('finds an untitled TOC and index by their lines, and a licence notice as front matter', async () => {
     const text = [
       'This PDF version is licensed under a Creative Commons license. Some rights reserved.',

@@ -72,9 +72,55 @@ export function assignRoles<T extends RoleInput>(doc: T): T {
     if (roles[i] === 'body' && sr && sr !== 'body') roles[i] = sr;
   });
 
+  releaseRunaways(sentences, roles);
   const outSentences = sentences.map((s, i) => ({ ...s, role: roles[i]! }));
   const outPassages = passages.map((p) => ({ ...p, role: majority(roles, p.sentenceStart, p.sentenceEnd) }));
   return { ...doc, sections: outSections, sentences: outSentences, passages: outPassages };
+}
+
+/** An abstract longer than this many sentences has run past its end (a heading the parser missed). */
+const MAX_ABSTRACT_SENTENCES = 25;
+/** Consecutive prose sentences that are not entries end a references or notes section (body again). */
+const PROSE_RUN_ENDS_LIST = 6;
+
+/** A year: reference lists carry one per entry (often on a line of its own), body prose rarely six in a row without. */
+const YEAR = /\b(1[89]|20)[0-9]{2}[a-z]?\b/;
+const looksLikeProse = (t: string) => t.split(/\s+/).length >= 8 && /[.!?]["'”’)]*$/.test(t.trim());
+
+/**
+ * Sections whose heading the parser missed are read into the previous section: a paper's body after
+ * an "Abstract" or after the previous paper's "References" (concatenated documents, reports). Past
+ * MAX_ABSTRACT_SENTENCES an abstract is body; a run of prose that holds no reference or note entries
+ * inside references / notes is body.
+ */
+function releaseRunaways(sentences: Sentence[], roles: StructureRole[]): void {
+  let run = 0;
+  for (let i = 0; i < sentences.length; i++) {
+    if (roles[i] === 'abstract') {
+      run++;
+      if (run > MAX_ABSTRACT_SENTENCES) roles[i] = 'body';
+      continue;
+    }
+    run = 0;
+  }
+  // Headings and fragments neither extend nor break a prose run; an entry or another role breaks it.
+  let start = -1;
+  let prose = 0;
+  const flush = (end: number) => {
+    if (start >= 0 && prose >= PROSE_RUN_ENDS_LIST) for (let k = start; k < end; k++) roles[k] = 'body';
+    start = -1;
+    prose = 0;
+  };
+  for (let i = 0; i < sentences.length; i++) {
+    const t = sentences[i]!.text;
+    const listRole = roles[i] === 'references' || roles[i] === 'notes';
+    if (!listRole || isReferenceEntry(t) || isNoteLine(t) || YEAR.test(t)) flush(i);
+    else if (looksLikeProse(t)) {
+      if (start < 0) start = i;
+      prose++;
+    }
+  }
+  flush(sentences.length);
 }
 
 function markRuns(
