@@ -13,6 +13,8 @@ import { BATCH_FLOW, BatchesService } from './batches/batches.service';
 import { BatchesController } from './batches/batches.controller';
 import { ChatController } from './chat/chat.controller';
 import { ChatService } from './chat/chat.service';
+import { ContentController } from './content/content.controller';
+import { ContentService } from './content/content.service';
 import { ModelsController } from './models/models.controller';
 import { ModelsService } from './models/models.service';
 import { ProblemFilter } from './common/problem.filter';
@@ -43,6 +45,7 @@ export class AppModule {
       controllers: [
         DocumentsController,
         SummariesController,
+        ContentController,
         BatchesController,
         AskController,
         ChatController,
@@ -59,6 +62,7 @@ export class AppModule {
         DocumentQueue,
         DocumentIntake,
         SummariesService,
+        ContentService,
         BatchesService,
         AskService,
         ChatService,

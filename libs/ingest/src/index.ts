@@ -7,6 +7,7 @@ export { splitSentences, type SentenceRange, type SentenceSplitOptions } from '.
 export { detectLanguage } from './language';
 export { decodeText } from './formats/text';
 export { parseFileReport, type ParseReport } from './report';
+export { assignRoles, type RoleInput } from './structure/roles';
 export {
   PlacedText,
   glyphWeight,

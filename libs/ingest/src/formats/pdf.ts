@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { ElegansError } from '@elegans/common';
 import { TextBuilder } from '../builder';
+import { PageOcr } from '../ocr/page-ocr';
 import type { DocumentFlag } from '../types';
 import { layoutPage, type RawItem } from './pdf-layout';
 import {
@@ -18,6 +19,7 @@ import type { FormatContext, FormatResult } from './types';
 interface PdfPage {
   view: number[];
   getViewport(opts: { scale: number }): { width: number; height: number; transform: number[] };
+  render(params: Record<string, unknown>): { promise: Promise<void> };
   getTextContent(opts?: { includeMarkedContent?: boolean }): Promise<{
     items: Array<(RawItem & { fontName?: string }) | { type: string }>;
     styles?: Record<string, { ascent?: number; descent?: number }>;
@@ -58,9 +60,10 @@ function loadPdfJs(): Promise<PdfJs> {
   return pdfjsPromise;
 }
 
-function cMapDir(): string | undefined {
+/** A pdf.js data folder (cmaps, standard_fonts, wasm) as a local path: nothing is fetched. */
+function pdfjsDir(name: string): string | undefined {
   try {
-    return join(dirname(require.resolve('pdfjs-dist/package.json')), 'cmaps') + '/';
+    return join(dirname(require.resolve('pdfjs-dist/package.json')), name) + '/';
   } catch {
     return undefined;
   }
@@ -84,7 +87,10 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
     enableXfa: false,
     stopAtErrors: false,
     verbosity: 0,
-    cMapUrl: cMapDir(),
+    cMapUrl: pdfjsDir('cmaps'),
+    // Rendering for OCR needs the standard fonts and the wasm image decoders (JPX, JBIG2 scans).
+    standardFontDataUrl: pdfjsDir('standard_fonts'),
+    wasmUrl: pdfjsDir('wasm'),
     cMapPacked: true,
   });
   let doc: PdfDoc;
@@ -94,6 +100,7 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
     await task.destroy().catch(() => undefined);
     throw classifyOpenError(err);
   }
+  let ocr: PageOcr | null = null;
   try {
     const numPages = doc.numPages;
     if (numPages === 0) throw new ElegansError('empty_document', 'PDF has no pages');
@@ -109,13 +116,15 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
     const hasForm = info?.IsAcroFormPresent === true;
     const pages: PageLines[] = [];
     let failed = 0;
+    ocr = ctx.ocr.mode === 'off' ? null : new PageOcr(ctx.ocr);
+    let ocrDue = false;
     for (let n = 1; n <= numPages; n++) {
       ctx.checkDeadline();
       try {
         const page = await doc.getPage(n);
         try {
           const content = await page.getTextContent({ includeMarkedContent: false });
-          const items = content.items.filter(
+          let items: Array<RawItem & { fontName?: string }> = content.items.filter(
             (i): i is RawItem & { fontName?: string } => typeof (i as RawItem).str === 'string',
           );
           for (const it of items) {
@@ -124,6 +133,11 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
               it.ascent = style.ascent;
               it.descent = style.descent;
             }
+          }
+          if (ocr?.wants(items)) {
+            ocrDue = true;
+            const ocrItems = await ocr.page(page, n, page.view);
+            if (ocrItems) items = ocrItems;
           }
           // Annotations cost a quarter of text extraction on link-heavy papers; read them where
           // they can matter: documents with a form, and pages with little text of their own.
@@ -148,6 +162,10 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
       }
       ctx.onProgress?.(n / numPages);
     }
+    const ocrSummary = ocrDue ? ocr?.summary : undefined;
+    const ocrStats = ocr?.pageStats;
+    await ocr?.close();
+    ocr = null;
     if (failed === numPages) throw new ElegansError('pdf_corrupt', 'no page of the PDF could be read');
     if (failed > 0) flags.push('truncated');
 
@@ -163,8 +181,24 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
     if (!/\S/.test(text)) flags.push('no_text_layer');
     const headings = [...b.headings, ...placeOutline(text, b.pages, outline)].sort((x, y) => x.start - y.start);
     const title = typeof info?.Title === 'string' ? info.Title.replace(/\s+/g, ' ').trim() || null : null;
-    return { text, pages: b.pages, headings, softLineBreaks: false, title, flags, geometry: b.geometry };
+    const geometry = b.geometry;
+    // OCR'd pages say so in their geometry (their boxes are OCR lines).
+    for (const g of geometry ?? []) {
+      const stat = ocrStats?.get(g.page);
+      if (stat) g.ocr = stat;
+    }
+    return {
+      text,
+      pages: b.pages,
+      headings,
+      softLineBreaks: false,
+      title,
+      flags,
+      geometry,
+      ...(ocrSummary ? { ocr: ocrSummary } : {}),
+    };
   } finally {
+    await ocr?.close();
     await doc.destroy().catch(() => undefined);
   }
 }

@@ -126,5 +126,14 @@ CREATE TABLE batch_items (
 CREATE INDEX batch_items_document ON batch_items(document_id);
 `,
     },
+    {
+      version: 2,
+      name: 'structure-roles',
+      sql: `
+ALTER TABLE sections ADD COLUMN role TEXT;
+ALTER TABLE sentences ADD COLUMN role TEXT;
+ALTER TABLE passages ADD COLUMN role TEXT;
+`,
+    },
   ],
 };
