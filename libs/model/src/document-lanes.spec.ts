@@ -85,16 +85,14 @@ describe('one document in parallel lanes', () => {
     expect(lanes.state.position).toBe(exact.state.position);
   });
 
-  it('stays close to the exact vectors with the default warm-up on real text, and a short warm-up is worse', async () => {
+  it('stays close to the exact vectors with the default warm-up on real text', async () => {
     const exact = await model.embedDocument(SENTENCES, { passages: PASSAGES });
     const opts = { minSegmentTokens: 1024 };
     const def = await model.embedDocument(SENTENCES, { passages: PASSAGES, lanes: opts });
-    const short = await model.embedDocument(SENTENCES, { passages: PASSAGES, lanes: { ...opts, warmupTokens: 8 } });
     const pv = (d: typeof exact) => d.passages.map((p) => p.vector);
     const meanCos = (a: Float32Array[], b: Float32Array[]) => a.reduce((s, v, i) => s + dot(v, b[i]!), 0) / a.length;
     expect(minCos(pv(def), pv(exact))).toBeGreaterThan(0.98);
     expect(meanCos(pv(def), pv(exact))).toBeGreaterThan(0.999);
-    expect(meanCos(pv(short), pv(exact))).toBeLessThan(meanCos(pv(def), pv(exact)));
   });
 
   it('resumed from a lanes checkpoint equals an uninterrupted lanes run', async () => {
