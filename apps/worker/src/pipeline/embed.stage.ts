@@ -41,6 +41,11 @@ export class EmbedStage implements PipelineStage {
   private readonly threads = envInt('MODEL_THREADS', 1, 1);
   private readonly chunkSize = envInt('MODEL_CHUNK_TOKENS', 64, 1);
   private readonly checkpointEvery = envInt('MODEL_CHECKPOINT_TOKENS', 8192, 0);
+  // One long document in parallel lanes (libs/model document-lanes.ts). Default 1 = the exact carried state:
+  // the lanes' retrieval loss against it is not yet measured (issue 14).
+  private readonly lanes = envInt('MODEL_LANES', 1, 1);
+  private readonly laneWarmup = envInt('MODEL_LANE_WARMUP_TOKENS', 1024, 0);
+  private readonly laneMinSegment = envInt('MODEL_LANE_MIN_SEGMENT_TOKENS', 2048, 1);
   private model: Promise<LiquidModel> | null = null;
   private store: ModelStateStore | null = null;
 
@@ -74,6 +79,10 @@ export class EmbedStage implements PipelineStage {
     let counted = 0;
     const res = await embedDocumentResumable(model, this.store, ctx.document.id, documentSentences(doc), doc.passages, {
       checkpointEveryTokens: this.checkpointEvery,
+      lanes:
+        this.lanes > 1
+          ? { lanes: this.lanes, warmupTokens: this.laneWarmup, minSegmentTokens: this.laneMinSegment }
+          : undefined,
       onProgress: async (p) => {
         await ctx.addTokens(p.streamed - counted);
         counted = p.streamed;
