@@ -100,6 +100,23 @@ describe('analysis over the API: summaries, ask, chat, batches', () => {
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
 
+  it('answers a question about the whole document from its stored summary, every sentence cited', async () => {
+    const stored = await getJson(`${api.url}/v1/documents/${docId}/summary`, key);
+    const sentences = stored.body.summary as { text: string; page: number; start: number; end: number }[];
+    const r = await ask({ question: 'What is this document about?', documentIds: [docId] });
+    expect(r.status).toBe(200);
+    expect(r.body.source).toBe('summary');
+    expect(r.body.answer).toBe(sentences.map((s) => s.text).join(' '));
+    const cites = r.body.citations as { documentId: string; page: number; start: number; end: number; text: string }[];
+    expect(cites.length).toBe(sentences.length);
+    for (const c of cites) {
+      expect(c.documentId).toBe(docId);
+      expect(parsed.text.slice(c.start, c.end)).toBe(c.text);
+    }
+    const particular = await ask({ question: 'In what year did the survey of Lake Veronne begin?' });
+    expect(particular.body.source).toBe('sentences');
+  });
+
   it('answers an answerable question with a correct citation, and abstains on an unanswerable one', async () => {
     const yes = await ask({ question: 'In what year did the survey of Lake Veronne begin?' });
     expect(yes.status).toBe(200);
@@ -168,6 +185,17 @@ describe('analysis over the API: summaries, ask, chat, batches', () => {
     expect(follow.choices[0]!.message.content).toContain('1987');
 
     await expect(client.chat.completions.create({ model: 'gpt-4o', messages })).rejects.toMatchObject({ status: 400 });
+
+    // The model picker of a chat frontend: the whole corpus plus one model per collection of this tenant.
+    const ids: string[] = [];
+    for await (const m of client.models.list()) ids.push(m.id);
+    expect(ids).toContain('elegans');
+    expect(ids).toContain('elegans:lakes');
+    expect(ids.every((id) => id === 'elegans' || id.startsWith('elegans:'))).toBe(true);
+    const lakes = await client.models.retrieve('elegans:lakes');
+    expect(lakes).toMatchObject({ id: 'elegans:lakes', object: 'model', owned_by: 'elegans' });
+    expect(lakes.created).toBeGreaterThan(1_700_000_000);
+    await expect(client.models.retrieve('elegans:none-such')).rejects.toMatchObject({ status: 404 });
   });
 
   it('runs a batch with one corrupt file to completion, with per-document results', async () => {

@@ -13,6 +13,10 @@ import { BATCH_FLOW, BatchesService } from './batches/batches.service';
 import { BatchesController } from './batches/batches.controller';
 import { ChatController } from './chat/chat.controller';
 import { ChatService } from './chat/chat.service';
+import { ContentController } from './content/content.controller';
+import { ContentService } from './content/content.service';
+import { ModelsController } from './models/models.controller';
+import { ModelsService } from './models/models.service';
 import { ProblemFilter } from './common/problem.filter';
 import { DocumentsController } from './documents/documents.controller';
 import { DocumentsService } from './documents/documents.service';
@@ -41,9 +45,11 @@ export class AppModule {
       controllers: [
         DocumentsController,
         SummariesController,
+        ContentController,
         BatchesController,
         AskController,
         ChatController,
+        ModelsController,
         SearchController,
         HealthController,
         MetricsController,
@@ -56,9 +62,11 @@ export class AppModule {
         DocumentQueue,
         DocumentIntake,
         SummariesService,
+        ContentService,
         BatchesService,
         AskService,
         ChatService,
+        ModelsService,
         SearchService,
       ],
     };

@@ -4,6 +4,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { loadConfigOrExit } from '../../shared/src/config';
 import { createLogger, PinoNestLogger } from '../../shared/src/logger';
 import { AppModule } from './app.module';
@@ -20,7 +22,9 @@ async function bootstrap(): Promise<void> {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   // Security headers (CSP, nosniff, frame-ancestors, HSTS, no referrer leaks) on every answer, errors included.
-  app.use(helmet());
+  // upgrade-insecure-requests is dropped: on plain HTTP (a LAN host, not localhost) it would send the
+  // web app's own scripts to an https:// port that does not exist.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   // JSON bodies (small): parsed here so that a malformed body gets a problem+json 400, not an HTML page.
   app.useBodyParser('json', { limit: '1mb' });
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
@@ -40,6 +44,8 @@ async function bootstrap(): Promise<void> {
     next();
   });
 
+  serveWebApp(app, config.WEB_DIR ?? resolve(__dirname, '..', '..', '..', 'web'), logger);
+
   const openapi = new DocumentBuilder()
     .setTitle('Elegans')
     .setDescription('Document analysis and RAG around a liquid (CfC) recurrent network')
@@ -55,6 +61,30 @@ async function bootstrap(): Promise<void> {
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   logger.info({ port, host: config.HOST, startupMs: Math.round(performance.now() - started) }, 'api listening');
+}
+
+/**
+ * The web app (apps/web, built by Vite) at `/`. Static files only: paths that name no file fall
+ * through to the API routes, so /v1, /docs, /health and /metrics answer as before and an unknown
+ * /v1 path is still a JSON 404. The app routes with the URL hash, so no HTML fallback is needed.
+ */
+function serveWebApp(app: NestExpressApplication, dir: string, logger: ReturnType<typeof createLogger>): void {
+  if (!existsSync(join(dir, 'index.html'))) {
+    logger.warn({ dir }, 'web app not built (npm run build); / answers 404');
+    return;
+  }
+  app.useStaticAssets(dir, {
+    index: 'index.html',
+    fallthrough: true,
+    redirect: false,
+    setHeaders: (res, path) => {
+      // Vite names assets by content hash: cache them for good; index.html is revalidated every time.
+      res.setHeader(
+        'Cache-Control',
+        path.includes(`${join(dir, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
+    },
+  });
 }
 
 bootstrap().catch((err: unknown) => {

@@ -28,6 +28,13 @@ const schema = z.object({
   MAX_METADATA_BYTES: int(16_384, 2, 1_048_576),
   MAX_PAGES: int(2000, 1),
   PARSE_TIMEOUT_MS: int(120_000, 100),
+  /** OCR of PDF pages without a usable text layer: off, auto (those pages), force (every page). */
+  OCR: z.enum(['off', 'auto', 'force']).default('auto'),
+  OCR_DPI: int(200, 50, 600),
+  OCR_MAX_PAGES: int(200, 0),
+  OCR_PAGE_TIMEOUT_MS: int(60_000, 100),
+  OCR_TOTAL_TIMEOUT_MS: int(600_000, 100),
+  OCR_MIN_CONFIDENCE: int(50, 0, 100),
   /** Uploads are refused with 429 queue_full beyond this many waiting jobs (back-pressure). */
   QUEUE_MAX_WAITING: int(10_000, 1),
   /** Retry-After (seconds) sent with 429 queue_full. */
@@ -46,6 +53,8 @@ const schema = z.object({
   /** SIGTERM: how long the worker waits for its active job before handing it back. */
   SHUTDOWN_TIMEOUT_MS: int(25_000, 0),
   SSE_POLL_MS: int(300, 20, 10_000),
+  /** The built web app served at `/`; defaults to `web/` beside the compiled apps (dist/web). */
+  WEB_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -18,7 +18,7 @@ import {
  */
 export interface AnalyzableDocument {
   text: string;
-  sentences: readonly { text: string; start: number; end: number; page: number; section: number }[];
+  sentences: readonly { text: string; start: number; end: number; page: number; section: number; role?: string }[];
   passages: readonly {
     start: number;
     end: number;
@@ -27,7 +27,7 @@ export interface AnalyzableDocument {
     sentenceStart: number;
     sentenceEnd: number;
   }[];
-  sections: readonly { title: string; start: number; end: number; page: number }[];
+  sections: readonly { title: string; start: number; end: number; page: number; role?: string }[];
 }
 
 export interface AnalyzeOptions {

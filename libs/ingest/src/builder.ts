@@ -1,4 +1,5 @@
-import type { PageSpan } from './types';
+import { PlacedText } from './geometry';
+import type { PageGeometry, PageSpan, TextBox } from './types';
 
 /**
  * Builds the document text block by block and page by page while recording exact offsets.
@@ -14,6 +15,18 @@ export interface HeadingMark {
   page: number;
 }
 
+/**
+ * The page being built as displayed: its size in points and the map from the coordinates its
+ * PlacedText uses to display coordinates (top-left origin, y down). Omit the transform when the
+ * positions are display coordinates already (OCR).
+ */
+export interface PageFrame {
+  width: number;
+  height: number;
+  transform?: readonly number[];
+  ocr?: PageGeometry['ocr'];
+}
+
 export const BLOCK_SEP = '\n';
 export const PAGE_SEP = '\n\n';
 
@@ -24,6 +37,10 @@ export class TextBuilder {
   private pageHasText = false;
   readonly pages: PageSpan[] = [];
   readonly headings: HeadingMark[] = [];
+  /** One entry per page begun with a frame; see PlacedText (geometry.ts). */
+  readonly geometry: PageGeometry[] = [];
+  private frame: PageFrame | undefined;
+  private boxes: TextBox[] = [];
 
   /** 1-based number of the page being built (or the last one). */
   get pageNumber(): number {
@@ -34,21 +51,38 @@ export class TextBuilder {
     return this.length;
   }
 
-  beginPage(): void {
+  /** Starts a page; with a frame, the page's text boxes are kept (geometry). */
+  beginPage(frame?: PageFrame): void {
     if (this.pageStart >= 0) this.endPage();
     this.pageStart = this.length;
     this.pageHasText = false;
+    this.frame = frame;
+    this.boxes = [];
   }
 
   endPage(): void {
     if (this.pageStart < 0) return;
-    this.pages.push({ number: this.pages.length + 1, start: this.pageStart, end: this.length });
+    const number = this.pages.length + 1;
+    this.pages.push({ number, start: this.pageStart, end: this.length });
+    if (this.frame) {
+      const f = this.frame;
+      this.geometry.push({
+        page: number,
+        width: f.width,
+        height: f.height,
+        boxes: this.boxes,
+        ...(f.ocr ? { ocr: f.ocr } : {}),
+      });
+    }
+    this.frame = undefined;
+    this.boxes = [];
     this.pageStart = -1;
   }
 
   /** Appends one block; returns its start offset, or -1 when it was empty after cleaning. */
-  addBlock(text: string): number {
-    const clean = text.replace(/[\r\n\f\v\u2028\u2029]+/g, ' ').trim();
+  addBlock(text: string | PlacedText): number {
+    const cleaned = typeof text === 'string' ? null : text.replace(/[\r\n\f\v\u2028\u2029]+/g, ' ').trim();
+    const clean = cleaned ? cleaned.text : (text as string).replace(/[\r\n\f\v\u2028\u2029]+/g, ' ').trim();
     if (!clean) return -1;
     if (this.pageStart < 0) this.beginPage();
     if (!this.pageHasText) {
@@ -60,12 +94,14 @@ export class TextBuilder {
     }
     const start = this.length;
     this.push(clean);
+    if (this.frame && cleaned) for (const b of cleaned.boxes(start, this.frame.transform)) this.boxes.push(b);
     return start;
   }
 
-  addHeading(title: string, level: number): void {
-    const clean = title.replace(/\s+/g, ' ').trim();
-    const start = this.addBlock(clean);
+  addHeading(title: string | PlacedText, level: number): void {
+    const cleaned = typeof title === 'string' ? title.replace(/\s+/g, ' ').trim() : title.replace(/\s+/g, ' ').trim();
+    const clean = typeof cleaned === 'string' ? cleaned : cleaned.text;
+    const start = this.addBlock(cleaned);
     if (start >= 0) this.headings.push({ title: clean, level, start, page: this.pageNumber });
   }
 

@@ -7,3 +7,13 @@ export { splitSentences, type SentenceRange, type SentenceSplitOptions } from '.
 export { detectLanguage } from './language';
 export { decodeText } from './formats/text';
 export { parseFileReport, type ParseReport } from './report';
+export { assignRoles, type RoleInput } from './structure/roles';
+export {
+  PlacedText,
+  glyphWeight,
+  highlightBoxes,
+  type Extent,
+  type HighlightRect,
+  type PageHighlight,
+} from './geometry';
+export { TextBuilder, type PageFrame } from './builder';

@@ -9,11 +9,14 @@ import { decodeText, parseText } from './formats/text';
 import type { FormatContext, FormatResult } from './formats/types';
 import { detectLanguage } from './language';
 import { segment } from './segment/segment';
+import { assignRoles } from './structure/roles';
 import {
   DEFAULT_LIMITS,
+  DEFAULT_OCR,
   DEFAULT_SEGMENT,
   type DocumentFormat,
   type IngestLimits,
+  type OcrOptions,
   type ParsedDocument,
   type SegmentOptions,
 } from './types';
@@ -25,6 +28,8 @@ export interface ParseOptions {
   filename?: string;
   /** Skip detection (the caller already knows the format). */
   format?: DocumentFormat;
+  /** OCR of PDF pages without a usable text layer (default off). */
+  ocr?: Partial<OcrOptions>;
   /** Called with 0..1 as pages are read. */
   onProgress?: (fraction: number) => void;
 }
@@ -35,6 +40,15 @@ export function resolveLimits(limits?: Partial<IngestLimits>): IngestLimits {
 
 export function resolveSegment(opts?: Partial<SegmentOptions>): SegmentOptions {
   return { ...DEFAULT_SEGMENT, ...stripUndefined(opts ?? {}) };
+}
+
+export function resolveOcr(opts?: Partial<OcrOptions>): OcrOptions {
+  return { ...DEFAULT_OCR, ...stripUndefined(opts ?? {}) };
+}
+
+/** The parse time limit, plus the OCR budget when OCR is on (OCR has its own explicit limits). */
+export function parseDeadlineMs(limits: IngestLimits, ocr: OcrOptions): number {
+  return limits.parseTimeoutMs + (ocr.mode === 'off' ? 0 : ocr.totalTimeoutMs);
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
@@ -60,12 +74,15 @@ export async function parseDocument(bytes: Uint8Array, options: ParseOptions = {
   if (bytes.length === 0) throw new ElegansError('empty_document', 'document is empty');
   const format = options.format ?? refineByName(detectFormat(bytes), options.filename);
   if (!format) throw new ElegansError('unsupported_format', 'not a PDF, DOCX, HTML, Markdown or text document');
+  const ocr = resolveOcr(options.ocr);
+  const deadlineMs = parseDeadlineMs(limits, ocr);
   const ctx: FormatContext = {
     limits,
+    ocr,
     onProgress: options.onProgress,
     checkDeadline: () => {
-      if (Date.now() - started > limits.parseTimeoutMs) {
-        throw new ElegansError('parse_timeout', `parsing took longer than ${limits.parseTimeoutMs} ms`);
+      if (Date.now() - started > deadlineMs) {
+        throw new ElegansError('parse_timeout', `parsing took longer than ${deadlineMs} ms`);
       }
     },
   };
@@ -89,12 +106,13 @@ export async function parseDocument(bytes: Uint8Array, options: ParseOptions = {
     options: resolveSegment(options.segment),
   });
   options.onProgress?.(1);
+  const roled = assignRoles({ ...seg, pageCount: result.pages.length });
   return {
     text: result.text,
     pages: result.pages,
-    sections: seg.sections,
-    sentences: seg.sentences,
-    passages: seg.passages,
+    sections: roled.sections,
+    sentences: roled.sentences,
+    passages: roled.passages,
     meta: {
       format,
       contentHash: contentHash(bytes),
@@ -103,8 +121,10 @@ export async function parseDocument(bytes: Uint8Array, options: ParseOptions = {
       title: result.title,
       pageCount: result.pages.length,
       ...(result.encoding ? { encoding: result.encoding } : {}),
+      ...(result.ocr ? { ocr: result.ocr } : {}),
     },
     flags: result.flags,
+    ...(result.geometry ? { geometry: result.geometry } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import { isElegansError } from '@elegans/common';
 import { countWords } from './segment/segment';
-import type { IngestLimits, ParsedDocument, SegmentOptions } from './types';
+import type { IngestLimits, OcrOptions, OcrSummary, ParsedDocument, SegmentOptions } from './types';
 import { parseInWorker } from './worker';
 
 /**
@@ -19,6 +19,8 @@ export interface ParseReport {
   ms: number;
   language?: string | null;
   flags?: string[];
+  /** What OCR did (only when OCR was on and some page lacked a usable text layer). */
+  ocr?: OcrSummary;
   error?: string;
 }
 
@@ -27,12 +29,18 @@ export async function parseFileReport(
   opts: {
     limits?: Partial<IngestLimits>;
     segment?: Partial<SegmentOptions>;
+    ocr?: Partial<OcrOptions>;
     keep?: (doc: ParsedDocument) => void;
   } = {},
 ): Promise<ParseReport> {
   const started = performance.now();
   try {
-    const doc = await parseInWorker(path, { limits: opts.limits, segment: opts.segment, filename: path });
+    const doc = await parseInWorker(path, {
+      limits: opts.limits,
+      segment: opts.segment,
+      ocr: opts.ocr,
+      filename: path,
+    });
     opts.keep?.(doc);
     return {
       path,
@@ -46,6 +54,7 @@ export async function parseFileReport(
       ms: Math.round(performance.now() - started),
       language: doc.meta.language,
       flags: doc.flags,
+      ...(doc.meta.ocr ? { ocr: doc.meta.ocr } : {}),
     };
   } catch (err) {
     return {

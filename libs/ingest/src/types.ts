@@ -17,15 +17,7 @@ export interface PageSpan {
  * `body` over `notes`, `references`, `index` and `toc` when both answer equally well.
  */
 export type StructureRole =
-  | 'front_matter'
-  | 'toc'
-  | 'body'
-  | 'abstract'
-  | 'notes'
-  | 'references'
-  | 'index'
-  | 'appendix'
-  | 'boilerplate';
+  'front_matter' | 'toc' | 'body' | 'abstract' | 'notes' | 'references' | 'index' | 'appendix' | 'boilerplate';
 
 export const STRUCTURE_ROLES: readonly StructureRole[] = [
   'front_matter',
@@ -102,6 +94,50 @@ export interface PageGeometry {
 
 export type DocumentFlag = 'no_text_layer' | 'encrypted' | 'truncated' | 'ocr_needed';
 
+/** `auto`: pages without a usable text layer; `force`: every page; `off`: none. */
+export type OcrMode = 'off' | 'auto' | 'force';
+
+export interface OcrOptions {
+  mode: OcrMode;
+  /** Render resolution for OCR. */
+  dpi: number;
+  /** At most this many pages of a document are OCR'd; later candidates fail with `ocr_page_limit`. */
+  maxPages: number;
+  /** A page whose OCR runs longer fails with `ocr_timeout`; the rest of the document is kept. */
+  pageTimeoutMs: number;
+  /** Past this much OCR time for the document, remaining pages fail with `ocr_time_limit`. */
+  totalTimeoutMs: number;
+  /**
+   * A page whose mean Tesseract confidence is below this is left empty (`ocr_low_confidence`):
+   * drawings, halftones and photos otherwise come back as strings of junk glyphs.
+   */
+  minConfidence: number;
+}
+
+export const DEFAULT_OCR: OcrOptions = {
+  mode: 'off',
+  dpi: 200,
+  maxPages: 200,
+  pageTimeoutMs: 60_000,
+  totalTimeoutMs: 600_000,
+  minConfidence: 50,
+};
+
+/** What OCR did to a document (absent when no page was a candidate). */
+export interface OcrSummary {
+  /** 1-based pages whose text came from OCR. */
+  pages: number[];
+  words: number;
+  /** Mean Tesseract confidence (0..100) over OCR'd pages, weighted by words; null if none. */
+  confidence: number | null;
+  /** Candidate pages left without OCR text, with a stable code. */
+  failed: {
+    page: number;
+    code: 'ocr_timeout' | 'ocr_time_limit' | 'ocr_page_limit' | 'ocr_low_confidence' | 'ocr_failed';
+  }[];
+  ms: number;
+}
+
 export interface DocumentMeta {
   format: DocumentFormat;
   contentHash: string;
@@ -110,6 +146,8 @@ export interface DocumentMeta {
   title: string | null;
   pageCount: number;
   encoding?: string;
+  /** Set when OCR ran or was due (PDF pages without a usable text layer). */
+  ocr?: OcrSummary;
 }
 
 export interface ParsedDocument {

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ElegansError, type ErrorCode } from '@elegans/common';
-import { resolveLimits, type ParseOptions } from './parse';
+import { parseDeadlineMs, resolveLimits, resolveOcr, type ParseOptions } from './parse';
 import type { ParsedDocument } from './types';
 import type { WorkerReply, WorkerTask } from './worker-entry';
 
@@ -147,9 +147,10 @@ export async function parseInWorker(
     };
     const fail = (code: ErrorCode, message: string, healthy: boolean, heapMb = 0): void =>
       finish(healthy, () => reject(new ElegansError(code, message)), heapMb);
+    const deadlineMs = parseDeadlineMs(limits, resolveOcr(options.ocr));
     const timer = setTimeout(
-      () => fail('parse_timeout', `parsing took longer than ${limits.parseTimeoutMs} ms`, false),
-      limits.parseTimeoutMs,
+      () => fail('parse_timeout', `parsing took longer than ${deadlineMs} ms`, false),
+      deadlineMs,
     );
     const onAbort = (): void => fail('cancelled', 'parse cancelled', false);
     signal?.addEventListener('abort', onAbort, { once: true });

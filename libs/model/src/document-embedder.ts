@@ -1,3 +1,4 @@
+import type { LaneOptions } from './document-lanes';
 import type { LiquidModel } from './liquid-model';
 import type { ModelStateStore } from './store';
 import type { SentenceInput } from './timesteps';
@@ -5,6 +6,8 @@ import type { SentenceInput } from './timesteps';
 export interface ResumableEmbedOptions {
   /** Checkpoint about every N tokens (default 8192; 0 disables checkpoints). */
   checkpointEveryTokens?: number;
+  /** Parallel lanes for one long document (see LiquidModel.embedDocument); absent = exact carried state. */
+  lanes?: Partial<LaneOptions>;
   /** `tokens`: stream position in the document; `streamed`: tokens this call has run through the model so far. */
   onProgress?: (p: {
     sentencesDone: number;
@@ -67,6 +70,7 @@ export async function embedDocumentResumable(
     passages,
     resume: prior?.checkpoint,
     collect: false,
+    lanes: opts.lanes,
     checkpointEveryTokens: every > 0 ? every : undefined,
     onSentence: (i, v) => {
       sentenceVectors[i] = v;

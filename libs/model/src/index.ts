@@ -8,3 +8,4 @@ export * from './checkpoint';
 export * as referenceCfc from './reference/cfc';
 export * from './store';
 export * from './document-embedder';
+export * from './document-lanes';

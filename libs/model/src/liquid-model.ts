@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import { embedDocumentInLanes, DEFAULT_LANE_OPTIONS, type LaneOptions } from './document-lanes';
 import { defaultModelDir, loadManifest, type LiquidManifest } from './manifest';
 import { SpanSum } from './pooling';
 import { LiquidState } from './state';
@@ -95,6 +96,11 @@ export interface EmbedDocumentOptions {
   onProgress?: (p: { sentencesDone: number; sentencesTotal: number; tokens: number }) => void | Promise<void>;
   /** Keep every vector in the result (default true); false keeps memory flat for huge documents. */
   collect?: boolean;
+  /**
+   * Stream a long document in parallel lanes, each segment warmed up over the text before it
+   * (document-lanes.ts; approximate, measured). Absent or lanes: 1 = the exact carried state.
+   */
+  lanes?: Partial<LaneOptions>;
 }
 
 export interface DocumentEmbedding {
@@ -442,6 +448,12 @@ export class LiquidModel {
     sentences: ReadonlyArray<SentenceInput>,
     opts: EmbedDocumentOptions = {},
   ): Promise<DocumentEmbedding> {
+    if (opts.lanes && (opts.lanes.lanes ?? DEFAULT_LANE_OPTIONS.lanes) > 1) {
+      const lanes = { ...DEFAULT_LANE_OPTIONS, ...opts.lanes };
+      lanes.lanes = Math.min(lanes.lanes, opts.lanes.lanes ?? this.maxBatch, this.maxBatch);
+      const res = await embedDocumentInLanes(this, sentences, opts, lanes);
+      if (res) return res; // null: too short for two segments, lanes buy nothing
+    }
     const N = sentences.length;
     const D = this.featureDim;
     const chunk = opts.chunkSize ?? this.chunkSize;

@@ -11,3 +11,5 @@ export * from './repositories';
 export * from './types';
 export * from './keys';
 export * from './storage';
+export * from './postgres/migrate';
+export * from './postgres/schema';

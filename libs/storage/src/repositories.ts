@@ -1,5 +1,6 @@
 import type {
   ApiKeyRecord,
+  CollectionSummary,
   DocumentListQuery,
   DocumentPage,
   DocumentPatch,
@@ -51,6 +52,8 @@ export interface DocumentRepository {
   /** How many documents (any tenant) still point at this blob. */
   countByHash(contentHash: string): Promise<number>;
   countByStatus(): Promise<Record<string, number>>;
+  /** The tenant's collections (every one holding at least one document), by name. */
+  listCollections(tenantId: string): Promise<CollectionSummary[]>;
 }
 
 /** The parsed structure of a document: text, pages, sections, sentences, passages. */

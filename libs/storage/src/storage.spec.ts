@@ -103,6 +103,20 @@ describe('sqlite storage', () => {
     expect((await s.documents.getForTenant(a.id, d1!.id))?.metadata).toEqual({ k: 1 });
   });
 
+  it('lists a tenant its own collections only, with document counts', async () => {
+    const a = await s.tenants.create('a');
+    const b = await s.tenants.create('b');
+    for (let i = 0; i < 3; i++) await s.documents.create(newDoc(a.id, `h${i}`, i ? 'reports' : 'memos'));
+    await s.documents.create(newDoc(b.id, 'hb', 'secret'));
+    const cols = await s.documents.listCollections(a.id);
+    expect(cols.map((c) => [c.name, c.documents])).toEqual([
+      ['memos', 1],
+      ['reports', 2],
+    ]);
+    expect(Number.isFinite(Date.parse(cols[0]!.createdAt))).toBe(true);
+    expect((await s.documents.listCollections(b.id)).map((c) => c.name)).toEqual(['secret']);
+  });
+
   it('paginates newest first with a cursor and filters', async () => {
     const a = await s.tenants.create('a');
     for (let i = 0; i < 5; i++) await s.documents.create(newDoc(a.id, `h${i}`, i % 2 ? 'odd' : 'even'));

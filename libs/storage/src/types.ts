@@ -108,3 +108,11 @@ export interface ResultRecord {
 }
 
 export type { ParsedDocument };
+
+/** One collection of a tenant, as `GET /v1/models` lists it. */
+export interface CollectionSummary {
+  name: string;
+  documents: number;
+  /** ISO time of its oldest document. */
+  createdAt: string;
+}

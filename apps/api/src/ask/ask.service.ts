@@ -1,5 +1,6 @@
 import {
   answerQuestion,
+  isWholeDocumentQuestion,
   prepareCandidates,
   type AnswerResult,
   type AnswerSentence,
@@ -12,6 +13,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { LOGGER, STORAGE } from '../../../shared/src/storage.module';
+import { SummariesService } from '../summaries/summaries.service';
 
 /** Passages ranked for word statistics beyond the k that give candidates. */
 const BACKGROUND_PASSAGES = 20;
@@ -52,6 +54,8 @@ export interface AskView {
   closest: CitationView | null;
   model: string | null;
   mode: 'hybrid' | 'lexical';
+  /** `summary`: a question about the whole document, answered by its stored summary (one citation per sentence). */
+  source: 'sentences' | 'summary';
 }
 
 /**
@@ -69,6 +73,7 @@ export class AskService implements OnApplicationShutdown {
   constructor(
     @Inject(STORAGE) storage: Storage,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly summaries: SummariesService,
   ) {
     this.store = new RetrievalStore(storage.sqlite);
     this.retriever = new Retriever(this.store, null);
@@ -148,6 +153,12 @@ export class AskService implements OnApplicationShutdown {
         score: r.score,
       });
     }
+    if (isWholeDocumentQuestion(body.question)) {
+      // The document asked about: the one named, else the one of the best passage.
+      const docId = body.documentIds?.length === 1 ? body.documentIds[0]! : supporting[0]?.documentId;
+      const fromSummary = docId ? await this.fromSummary(tenantId, docId, body.question, supporting) : null;
+      if (fromSummary) return { ...fromSummary, model: model?.modelVersion ?? null, mode };
+    }
     const queryVector = model ? await model.embedQuery(body.question) : null;
     const result = answerQuestion({
       question: body.question,
@@ -158,6 +169,46 @@ export class AskService implements OnApplicationShutdown {
       passages: supporting,
     });
     return this.view(result, supporting, model?.modelVersion ?? null, mode);
+  }
+
+  /** The stored summary as the answer, or null when the document has none (the question then goes to sentences). */
+  private async fromSummary(
+    tenantId: string,
+    documentId: string,
+    question: string,
+    supporting: (SupportingPassage & { pageEnd: number; score: number })[],
+  ): Promise<Omit<AskView, 'model' | 'mode'> | null> {
+    const summary = await this.summaries.get(tenantId, documentId, undefined).catch((err: unknown) => {
+      if (err instanceof ElegansError && err.code === 'not_found') return null;
+      throw err;
+    });
+    if (!summary || summary.summary.length === 0) return null;
+    const citations = summary.summary.map((s) => ({
+      documentId,
+      page: s.page,
+      start: s.start,
+      end: s.end,
+      text: s.text,
+    }));
+    return {
+      question,
+      answer: citations.map((c) => c.text).join(' '),
+      reason: null,
+      confidence: 1,
+      highlight: null,
+      citations,
+      supportingPassages: supporting.map((p) => ({
+        documentId: p.documentId ?? documentId,
+        page: p.page,
+        pageEnd: p.pageEnd,
+        start: p.start,
+        end: p.end,
+        text: p.text,
+        score: Math.round(p.score * 1e4) / 1e4,
+      })),
+      closest: citations[0] ?? null,
+      source: 'summary',
+    };
   }
 
   private view(
@@ -188,6 +239,7 @@ export class AskService implements OnApplicationShutdown {
       closest: r.best ? c(r.best) : null,
       model,
       mode,
+      source: 'sentences',
     };
   }
 

@@ -24,7 +24,8 @@ export class ChatController {
       '`model` selects the collection: "elegans" (all) or "elegans:<collection>". With `stream: true` the answer ' +
       'arrives as Server-Sent Events in OpenAI chunk format, ending with `data: [DONE]`. Extension fields: ' +
       '`citations` [{index, documentId, page, start, end, text}] (the [n] markers in the text) and `elegans` ' +
-      '{answered, confidence, reason, retrievalQuery, mode}; in a stream they ride on the final chunk.',
+      '{answered, confidence, reason, retrievalQuery, mode, closest}; in a stream they ride on the final chunk. ' +
+      'Request extension: `documentIds` limits the answer to those documents.',
   })
   @ApiBody({ schema: { type: 'object', required: ['model', 'messages'] } })
   @ApiProduces('application/json', 'text/event-stream')

@@ -26,6 +26,8 @@ export const chatBodySchema = z
       .min(1)
       .max(CHAT_LIMITS.maxMessages),
     stream: z.boolean().optional(),
+    /** Extension: answer from these documents only (the web app asks over one document). */
+    documentIds: z.array(z.string().min(1).max(200)).max(500).optional(),
   })
   .passthrough();
 export type ChatBody = z.infer<typeof chatBodySchema>;
@@ -45,7 +47,15 @@ export interface ChatAnswer {
   model: string;
   content: string;
   citations: ChatCitation[];
-  elegans: { answered: boolean; confidence: number; reason: string | null; retrievalQuery: string; mode: string };
+  elegans: {
+    answered: boolean;
+    confidence: number;
+    reason: string | null;
+    retrievalQuery: string;
+    mode: string;
+    /** The best sentence even when abstaining, so a client can show the closest evidence. */
+    closest: CitationView | null;
+  };
 }
 
 function textOf(c: unknown): string {
@@ -91,6 +101,7 @@ export class ChatService {
       this.asks.parse({
         question: scored.slice(0, 2000),
         ...(body.collection ? { collection: body.collection } : {}),
+        ...(body.documentIds ? { documentIds: body.documentIds } : {}),
       }),
       retrievalQuery,
     );
@@ -106,6 +117,7 @@ export class ChatService {
         reason: ask.reason,
         retrievalQuery,
         mode: ask.mode,
+        closest: ask.closest,
       },
     };
   }
@@ -123,6 +135,8 @@ function render(a: AskView): string {
   if (a.answer === null) {
     return `I could not find a reliable answer in the documents (${a.reason ?? 'no evidence'}).`;
   }
+  // A whole-document question is answered by the summary: every sentence with its own marker.
+  if (a.source === 'summary') return a.citations.map((c, i) => `${c.text} [${i + 1}]`).join(' ');
   const c = a.citations[0];
   return c ? `${a.answer} [1] (page ${c.page})` : a.answer;
 }

@@ -71,9 +71,15 @@ export class SummariesService {
         page: s.page,
         start: s.start,
         end: s.end,
+        ...(s.role ? { role: s.role } : {}),
         citation: { documentId: id, page: s.page, start: s.start, end: s.end },
       }));
-    const sections = stored.sections.map((s) => ({ title: s.title, page: s.page, summary: view(s.sentences) }));
+    const sections = stored.sections.map((s) => ({
+      title: s.title,
+      page: s.page,
+      ...(s.role ? { role: s.role } : {}),
+      summary: view(s.sentences),
+    }));
     const same = !length || (length.sentences === stored.length.sentences && length.words === stored.length.words);
     if (same) {
       return {

@@ -1,12 +1,12 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { closeParseWorkers, parseFileReport, type ParseReport } from '@elegans/ingest';
+import { closeParseWorkers, parseFileReport, type OcrMode, type ParseReport } from '@elegans/ingest';
 
 export const summary = 'parse FILE|DIR into pages, sentences and passages; report status and counts per file';
 
 const USAGE =
-  'usage: elegans parse FILE|DIR [--json] [--timeout-ms N] [--max-pages N] [--max-bytes N] [--concurrency N] [--passage-words N]';
+  'usage: elegans parse FILE|DIR [--json] [--timeout-ms N] [--max-pages N] [--max-bytes N] [--concurrency N] [--passage-words N] [--ocr off|auto|force] [--ocr-dpi N]';
 
 /**
  * `elegans parse FILE|DIR [--json]`: every file goes through a worker thread with the time limit,
@@ -28,6 +28,8 @@ export async function run(argv: string[]): Promise<number> {
         'max-bytes': { type: 'string' },
         concurrency: { type: 'string' },
         'passage-words': { type: 'string' },
+        ocr: { type: 'string', default: 'off' },
+        'ocr-dpi': { type: 'string' },
       },
       strict: true,
     });
@@ -49,7 +51,10 @@ export async function run(argv: string[]): Promise<number> {
   let limits;
   let concurrency: number;
   let passageWords: number | undefined;
+  let ocr: { mode: OcrMode; dpi?: number };
   try {
+    if (!['off', 'auto', 'force'].includes(values.ocr!)) throw new Error(`--ocr must be off, auto or force`);
+    ocr = { mode: values.ocr as OcrMode, dpi: num(values['ocr-dpi']) };
     limits = {
       parseTimeoutMs: num(values['timeout-ms']),
       maxPages: num(values['max-pages']),
@@ -84,7 +89,7 @@ export async function run(argv: string[]): Promise<number> {
   const lane = async (): Promise<void> => {
     while (next < files.length) {
       const i = next++;
-      const r = await parseFileReport(files[i]!, { limits, segment: { passageWords } });
+      const r = await parseFileReport(files[i]!, { limits, segment: { passageWords }, ocr });
       results[i] = r;
       done++;
       process.stderr.write(
@@ -108,7 +113,7 @@ export async function run(argv: string[]): Promise<number> {
   } else {
     for (const r of results) {
       process.stdout.write(
-        `${r.status.padEnd(22)} ${String(r.pages).padStart(5)}p ${String(r.words).padStart(8)}w ${String(r.sentences).padStart(6)}s ${String(r.passages).padStart(5)}psg ${String(r.ms).padStart(6)}ms  ${r.path}\n`,
+        `${r.status.padEnd(22)} ${String(r.pages).padStart(5)}p ${String(r.words).padStart(8)}w ${String(r.sentences).padStart(6)}s ${String(r.passages).padStart(5)}psg ${String(r.ms).padStart(6)}ms  ${r.path}${ocrNote(r)}\n`,
       );
     }
     process.stdout.write(
@@ -118,6 +123,13 @@ export async function run(argv: string[]): Promise<number> {
     );
   }
   return 0;
+}
+
+/** "  [ocr 3p 812w conf 91.2, 1 failed]" when OCR ran. */
+function ocrNote(r: ParseReport): string {
+  if (!r.ocr) return '';
+  const failed = r.ocr.failed.length ? `, ${r.ocr.failed.length} failed` : '';
+  return `  [ocr ${r.ocr.pages.length}p ${r.ocr.words}w conf ${r.ocr.confidence ?? '-'}${failed}]`;
 }
 
 async function walk(dir: string): Promise<string[]> {

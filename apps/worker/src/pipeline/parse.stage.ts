@@ -36,6 +36,14 @@ export class ParseStage implements PipelineStage {
         maxPages: this.config.MAX_PAGES,
         parseTimeoutMs: this.config.PARSE_TIMEOUT_MS,
       },
+      ocr: {
+        mode: this.config.OCR,
+        dpi: this.config.OCR_DPI,
+        maxPages: this.config.OCR_MAX_PAGES,
+        pageTimeoutMs: this.config.OCR_PAGE_TIMEOUT_MS,
+        totalTimeoutMs: this.config.OCR_TOTAL_TIMEOUT_MS,
+        minConfidence: this.config.OCR_MIN_CONFIDENCE,
+      },
       signal: abort.signal,
       onProgress: (fraction) => {
         // Progress doubles as the cancellation check: a deleted document stops the parse thread.

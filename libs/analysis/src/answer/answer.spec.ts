@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { answerQuestion, confidenceOf, highlightSpan, isHeadingLike } from './answer';
+import {
+  answerQuestion,
+  confidenceOf,
+  definesSubject,
+  definitionSubject,
+  highlightSpan,
+  isHeadingLike,
+  type AnswerSentence,
+} from './answer';
 import { ANSWER_MODEL, ANSWER_MODEL_LEXICAL } from './weights';
 import { answerType, questionTerms } from './features';
 
@@ -73,5 +81,61 @@ describe('answers', () => {
   it('abstains without candidates or content words', () => {
     expect(answerQuestion({ question: 'Why?', sentences: sentences() }).answer).toBeNull();
     expect(answerQuestion({ question: 'When did it begin?', sentences: [] }).reason).toMatch(/no candidate/);
+  });
+
+  describe('long documents', () => {
+    const BOOK: Omit<AnswerSentence, 'start' | 'end' | 'page'>[] = [
+      { text: '21. Copyright Infringements hearing, 485 (testimony of Jack Valenti).', role: 'notes', passage: 9 },
+      {
+        text: 'In the debate over copying films, Jack Valenti spoke for the studios at every hearing.',
+        passage: 1,
+      },
+      {
+        text: 'Jack Valenti, the president of the Motion Picture Association of America, led its lobbying for decades.',
+        passage: 2,
+      },
+      { text: 'Valenti, Jack, 48, 212, 485.', role: 'index', passage: 10 },
+    ];
+    const book = (rows = BOOK): AnswerSentence[] => {
+      let pos = 0;
+      return rows.map((r, i) => {
+        const s = { ...r, start: pos, end: pos + r.text.length, page: i + 1 };
+        pos += r.text.length + 1;
+        return s;
+      });
+    };
+
+    it('finds the subject of definition and identity questions only', () => {
+      expect(definitionSubject('Who is Jack Valenti?')).toBe('Jack Valenti');
+      expect(definitionSubject('What is a liquid network?')).toBe('liquid network');
+      expect(definitionSubject('What is the capital of France?')).toBeNull();
+      expect(definitionSubject('When did Valenti testify?')).toBeNull();
+      expect(definesSubject(BOOK[2]!.text, 'Jack Valenti')).toBe(true);
+      expect(definesSubject("Valenti, the studios' man in Washington, testified.", 'Jack Valenti')).toBe(true);
+      expect(
+        definesSubject('A liquid network is a recurrent model with varying time constants.', 'liquid network'),
+      ).toBe(true);
+      expect(definesSubject(BOOK[1]!.text, 'Jack Valenti')).toBe(false);
+    });
+
+    it('answers "Who is X?" with the body sentence that defines X, not a note or a mention', () => {
+      const r = answerQuestion({ question: 'Who is Jack Valenti?', sentences: book() });
+      expect(r.best?.text).toBe(BOOK[2]!.text);
+      expect(r.best?.page).toBe(3);
+    });
+
+    it('lets a note answer only when no body sentence does', () => {
+      const question = 'On what page is the testimony of Jack Valenti in the Copyright Infringements hearing?';
+      // Without roles the endnote ranks first (it repeats the question's words) and answers.
+      const plain = answerQuestion({ question, sentences: book(BOOK.map((r) => ({ ...r, role: undefined }))) });
+      expect(plain.answer).toBe(BOOK[0]!.text);
+      // With roles, the note still answers while the body covers less of the question…
+      expect(answerQuestion({ question, sentences: book() }).answer).toBe(BOOK[0]!.text);
+      // …and a body sentence that answers as well wins over it.
+      const full = 'The testimony of Jack Valenti in the Copyright Infringements hearing is on page 485 of its record.';
+      const roled = answerQuestion({ question, sentences: book([...BOOK, { text: full, passage: 3 }]) });
+      expect(roled.answer).toBe(full);
+      expect(roled.citations[0]?.page).toBe(5);
+    });
   });
 });

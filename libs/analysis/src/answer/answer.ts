@@ -14,6 +14,7 @@ import { dotw, predictLogistic } from './fit';
 import { ANSWER_MODEL, answerModelFor, type AnswerModel } from './weights';
 import { stems } from '../text/tokenize';
 import { porterStem } from '../text/porter';
+import type { StructureRole } from '@elegans/ingest';
 
 /**
  * Extractive question answering over candidate sentences (those of retrieved passages, or of a given
@@ -38,6 +39,65 @@ export interface AnswerSentence {
   /** Sentences of the same passage are neighbours; the id is the caller's (e.g. passage rowid). */
   passage?: number | string;
   vector?: Vector | null;
+  /** Structural role (libs/ingest); absent means body. */
+  role?: StructureRole;
+}
+
+/**
+ * Roles that stay searchable but answer only when no body sentence does (issue 14): an endnote that
+ * repeats a name, a TOC line, an index entry, a licence notice say less than the body about the question.
+ */
+export const SECONDARY_ROLES: ReadonlySet<StructureRole> = new Set<StructureRole>([
+  'notes',
+  'references',
+  'index',
+  'toc',
+  'front_matter',
+  'boilerplate',
+]);
+
+/** How much less of the question's (idf-weighted) words a body sentence may cover and still win over a note. */
+export const BODY_COVERAGE_SLACK = 0.1;
+
+export function isSecondaryRole(role: StructureRole | undefined): boolean {
+  return role !== undefined && SECONDARY_ROLES.has(role);
+}
+
+const DEFINITION_Q = /^\s*(who|what)\s+(is|was|are|were)\s+(?:(?:a|an|the)\s+)?(.+?)\s*\??\s*$/i;
+const NOT_A_SUBJECT = /\b(of|in|for|to|on|by|with|from|at|about|name|main|called|used|this|that|these|those|it)\b/i;
+
+/** The subject of a definition/identity question ("Who is Jack Valenti?" → "Jack Valenti"), or null. */
+export function definitionSubject(question: string): string | null {
+  const m = DEFINITION_Q.exec(question);
+  if (!m) return null;
+  const x = m[3]!.trim();
+  if (x.split(/\s+/).length > 4 || NOT_A_SUBJECT.test(x)) return null;
+  return x;
+}
+
+const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Does `sentence` define `subject`: a copula ("X is a/the …", "X was one of …"), an appositive
+ * ("X, the president of …,"), a life-dates parenthesis ("X (born …)", "X (1921–2007)"), or "X refers to /
+ * means / is defined as". A person's surname alone counts after the full name is asked ("Valenti, the …").
+ */
+export function definesSubject(sentence: string, subject: string): boolean {
+  const names = [subject];
+  const parts = subject.split(/\s+/);
+  if (parts.length > 1 && /^\p{Lu}/u.test(parts[parts.length - 1]!)) names.push(parts[parts.length - 1]!);
+  for (const n of names) {
+    const x = `\\b${esc(n)}\\b`;
+    const re = new RegExp(
+      `${x}(\\s*\\([^)]*\\))?\\s*(,\\s*)?(is|was|are|were|has been|had been|became|serves as|served as)\\s+(a|an|the|one|our|its|his|her|their)\\b` +
+        `|${x}\\s*,\\s*(a|an|the|who|which|one of)\\b` +
+        `|${x}\\s*\\((born|b\\.|née|\\d{4})` +
+        `|${x}\\s+(refers to|means|is defined as|denotes|stands for)\\b`,
+      'i',
+    );
+    if (re.test(sentence)) return true;
+  }
+  return false;
 }
 
 export interface SupportingPassage {
@@ -265,14 +325,49 @@ export function highlightSpan(q: QuestionTerms, sentence: string): { start: numb
   return null;
 }
 
+/**
+ * Definition and identity questions ("Who is X?", "What is Y?") prefer the best-ranked candidate that
+ * defines X (definesSubject) over sentences that only mention it; other questions keep the ranking.
+ */
+export function preferDefinition(
+  q: QuestionTerms,
+  ranked: RankedSentence[],
+  prep: PreparedCandidates,
+): RankedSentence[] {
+  const subject = definitionSubject(q.text);
+  if (!subject || ranked.length < 2) return ranked;
+  const k = ranked.findIndex((r) => definesSubject(prep.texts[r.index]!.text, subject));
+  if (k <= 0) return ranked;
+  const moved = { ...ranked[k]!, score: Math.max(ranked[k]!.score, ranked[0]!.score) };
+  return [moved, ...ranked.slice(0, k), ...ranked.slice(k + 1)];
+}
+
 /** `model` defaults to the weight set that matches the input: liquid when the query and sentences have vectors. */
 export function answerQuestion(input: AnswerInput, model?: AnswerModel): AnswerResult {
   model ??= answerModelFor(!!input.queryVector && input.sentences.some((s) => !!s.vector));
   const q = questionTerms(input.question);
   const prep = input.prepared ?? prepareCandidates(input.sentences);
-  const ranked = rankCandidates(q, input.queryVector, prep, input.candidates, undefined, model);
-  const g = confidenceFeatures(q, ranked, prep);
-  const confidence = confidenceOf(g, model);
+  const decide = (ids: readonly number[] | undefined) => {
+    const ranked = preferDefinition(q, rankCandidates(q, input.queryVector, prep, ids, undefined, model), prep);
+    const g = confidenceFeatures(q, ranked, prep);
+    return { ranked, g, confidence: confidenceOf(g, model) };
+  };
+  const all = input.candidates ?? input.sentences.map((_, i) => i);
+  let chosen = decide(input.candidates);
+  const primary = all.filter((i) => !isSecondaryRole(input.sentences[i]!.role));
+  if (primary.length > 0 && primary.length < all.length) {
+    // A body sentence that answers as well (it answers, and covers the question's words about as well
+    // as the best sentence overall) wins; notes, references, index, TOC answer only when none does.
+    const body = decide(primary);
+    const bodyTop = body.ranked[0]?.features.coverage ?? 0;
+    const allTop = chosen.ranked[0]?.features.coverage ?? 0;
+    if (
+      (body.confidence >= model.threshold && bodyTop >= allTop - BODY_COVERAGE_SLACK) ||
+      (chosen.confidence < model.threshold && body.confidence >= chosen.confidence)
+    )
+      chosen = body;
+  }
+  const { ranked, g, confidence } = chosen;
   const supportingPassages = input.passages ? [...input.passages] : [];
   if (!ranked[0] || q.content.length === 0) {
     return {

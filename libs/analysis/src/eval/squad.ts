@@ -4,10 +4,13 @@ import {
   featureRow,
   confidenceRow,
   offTopic,
+  preferDefinition,
   prepareCandidates,
   rankCandidates,
   type AnswerSentence,
+  type ConfidenceFeatures,
   type PreparedCandidates,
+  type RankedSentence,
 } from '../answer/answer';
 import { questionTerms, type QuestionTerms } from '../answer/features';
 import { auroc } from '../answer/fit';
@@ -51,6 +54,8 @@ export interface SquadCorpus {
   /** Global passages: sentence ranges and their paragraph. */
   passages: { paragraph: number; sentenceStart: number; sentenceEnd: number; vector: Vector | null }[];
   paragraphSentences: [number, number][];
+  /** Passage range `[first, end)` of each context. */
+  paragraphPassages: [number, number][];
   paragraphText: string[];
   questions: SquadQuestion[];
   prep: PreparedCandidates;
@@ -70,6 +75,33 @@ export function parseSquad(json: unknown): SquadFile {
   return f;
 }
 
+/**
+ * One context per article: its paragraphs joined by blank lines (answer offsets shifted), so every question
+ * is asked of a whole document of several thousand words, as users ask of their uploads.
+ */
+export function concatArticles(file: SquadFile): SquadFile {
+  return {
+    data: file.data.map((a) => {
+      let context = '';
+      const qas: SquadFile['data'][number]['paragraphs'][number]['qas'] = [];
+      for (const p of a.paragraphs) {
+        if (context) context += '\n\n';
+        const offset = context.length;
+        context += p.context;
+        for (const qa of p.qas) {
+          qas.push({
+            ...qa,
+            ...(qa.answers
+              ? { answers: qa.answers.map((x) => ({ ...x, answer_start: x.answer_start + offset })) }
+              : {}),
+          });
+        }
+      }
+      return { ...(a.title !== undefined ? { title: a.title } : {}), paragraphs: [{ context, qas }] };
+    }),
+  };
+}
+
 export async function loadSquadCorpus(
   file: SquadFile,
   embedder: Embedder | null,
@@ -79,6 +111,7 @@ export async function loadSquadCorpus(
   const sentenceParagraph: number[] = [];
   const passages: SquadCorpus['passages'] = [];
   const paragraphSentences: [number, number][] = [];
+  const paragraphPassages: [number, number][] = [];
   const paragraphText: string[] = [];
   const questions: SquadQuestion[] = [];
   const paras = file.data.flatMap((a, ai) => a.paragraphs.map((p) => ({ a: ai, p })));
@@ -87,6 +120,7 @@ export async function loadSquadCorpus(
     const spans = sentenceSpans(p.context);
     const first = sentences.length;
     const groups = groupPassages(spans);
+    const firstPassage = passages.length;
     const localVectors =
       embedder && spans.length > 0
         ? await embedder.embedDocument({
@@ -110,6 +144,7 @@ export async function loadSquadCorpus(
       }
     }
     paragraphSentences.push([first, sentences.length]);
+    paragraphPassages.push([firstPassage, passages.length]);
     paragraphText.push(p.context);
     for (const [qi, qa] of p.qas.entries()) {
       const answers = (qa.answers ?? []).map((x) => ({ text: x.text, start: x.answer_start }));
@@ -127,15 +162,19 @@ export async function loadSquadCorpus(
     onProgress?.('paragraphs', ++done, paras.length);
   }
   if (embedder) {
+    // Each distinct question once (CUAD asks its 41 questions of every contract).
+    const texts = [...new Set(questions.map((q) => q.question))];
+    const byText = new Map<string, Vector>();
     const batch = 64;
-    for (let i = 0; i < questions.length; i += batch) {
-      const group = questions.slice(i, i + batch);
+    for (let i = 0; i < texts.length; i += batch) {
+      const group = texts.slice(i, i + batch);
       const vs = embedder.embedQueries
-        ? await embedder.embedQueries(group.map((q) => q.question))
-        : await Promise.all(group.map((q) => embedder.embedQuery(q.question)));
-      group.forEach((q, k) => (q.vector = vs[k]!));
-      onProgress?.('questions', Math.min(questions.length, i + batch), questions.length);
+        ? await embedder.embedQueries(group)
+        : await Promise.all(group.map((t) => embedder.embedQuery(t)));
+      group.forEach((t, k) => byText.set(t, vs[k]!));
+      onProgress?.('questions', Math.min(texts.length, i + batch), texts.length);
     }
+    for (const q of questions) q.vector = byText.get(q.question) ?? null;
   }
   const prep = prepareCandidates(sentences);
   const passageIndex = new Bm25Index(
@@ -150,6 +189,7 @@ export async function loadSquadCorpus(
     sentenceParagraph,
     passages,
     paragraphSentences,
+    paragraphPassages,
     paragraphText,
     questions,
     prep,
@@ -160,19 +200,21 @@ export async function loadSquadCorpus(
 
 const norm = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
 
-/** Does sentence `i` hold a gold answer? Text containment, or (answer split by the splitter) its start offset. */
+/**
+ * Does sentence `i` hold a gold answer? Text containment, or (answer split by the splitter) its start
+ * offset. Answers longer than a sentence (CUAD's clauses) also count a sentence that lies inside the gold
+ * span, by offsets or (the clause occurs again elsewhere) by text.
+ */
 export function isCorrect(c: SquadCorpus, q: SquadQuestion, i: number): boolean {
   const s = c.sentences[i]!;
   const t = norm(s.text);
+  const sameContext = c.sentenceParagraph[i] === q.paragraph;
   for (const a of q.answers) {
     if (a.text && t.includes(norm(a.text))) return true;
-    if (
-      c.sentenceParagraph[i] === q.paragraph &&
-      a.start >= s.start &&
-      a.start < s.end &&
-      a.start + a.text.length > s.end
-    )
-      return true;
+    const end = a.start + a.text.length;
+    if (sameContext && a.start >= s.start && a.start < s.end && end > s.end) return true;
+    if (sameContext && s.start >= a.start && s.end <= end) return true;
+    if (t.length >= 30 && a.text.length > t.length && norm(a.text).includes(t)) return true;
   }
   return false;
 }
@@ -209,10 +251,65 @@ export function retrievePassages(c: SquadCorpus, q: SquadQuestion, k: number, de
     .map((x) => x.i);
 }
 
+/** Passages retrieved within the question's own document (as `POST /v1/ask` with `documentIds`): k give candidates, the wider set the word statistics. */
+export const DOCUMENT_K = 5;
+export const DOCUMENT_BACKGROUND = 20;
+/** Above this many passages in the file, the retrieval over every context of the file is skipped (reported null): it costs passages × questions. */
+export const MAX_FILE_RETRIEVAL_PASSAGES = 5000;
+
+export function retrieveInDocument(c: SquadCorpus, q: SquadQuestion, k: number, denseWeight: number): number[] {
+  const [a, b] = c.paragraphPassages[q.paragraph]!;
+  const ids = range(a, b);
+  const lex = ids.map((i) => c.passageIndex.score(q.terms.stems, i));
+  const maxLex = Math.max(0, ...lex);
+  const useDense = q.vector !== null && denseWeight > 0;
+  const dense = useDense ? ids.map((i) => (c.passages[i]!.vector ? cosine(q.vector!, c.passages[i]!.vector!) : 0)) : [];
+  const [lo, hi] = useDense ? extent(dense) : [0, 0];
+  return ids
+    .map((pid, j) => {
+      const ln = maxLex > 0 ? lex[j]! / maxLex : 0;
+      const dn = useDense && hi > lo ? (dense[j]! - lo) / (hi - lo) : 0;
+      return { pid, s: useDense ? (1 - denseWeight) * ln + denseWeight * dn : ln };
+    })
+    .sort((x, y) => y.s - x.s || x.pid - y.pid)
+    .slice(0, k)
+    .map((x) => x.pid);
+}
+
+/**
+ * The question asked of its whole document as the API serves it: the document's top DOCUMENT_BACKGROUND
+ * passages give the word statistics, the top DOCUMENT_K their sentences as candidates (with vectors).
+ * Returns the ranking, the confidence evidence and the global sentence index of each local one.
+ */
+export function documentQuestion(c: SquadCorpus, q: SquadQuestion, model: AnswerModel, denseWeight: number) {
+  const top = retrieveInDocument(c, q, DOCUMENT_BACKGROUND, denseWeight);
+  const global: number[] = [];
+  const candidates: number[] = [];
+  const sentences: AnswerSentence[] = [];
+  top.forEach((pid, rank) => {
+    const p = c.passages[pid]!;
+    for (let i = p.sentenceStart; i < p.sentenceEnd; i++) {
+      if (rank < DOCUMENT_K) candidates.push(sentences.length);
+      const s = c.sentences[i]!;
+      sentences.push(rank < DOCUMENT_K ? s : { ...s, vector: null });
+      global.push(i);
+    }
+  });
+  const prep = prepareCandidates(sentences);
+  const ranked = preferDefinition(q.terms, rankCandidates(q.terms, q.vector, prep, candidates, undefined, model), prep);
+  const g = confidenceFeatures(q.terms, ranked, prep);
+  const recall5 = top
+    .slice(0, DOCUMENT_K)
+    .some((pid) => range(c.passages[pid]!.sentenceStart, c.passages[pid]!.sentenceEnd).some((i) => isCorrect(c, q, i)));
+  return { ranked, g, global, recall5 };
+}
+
 export interface QaScores {
   sentenceAccParagraph: number;
-  sentenceAccRetrieval: number;
-  passageRecall5: number;
+  sentenceAccRetrieval: number | null;
+  passageRecall5: number | null;
+  /** Share of the answerable questions that were withheld (abstained). */
+  abstainedAnswerable: number;
   abstainAuroc: number;
   abstainPrecision: number;
   abstainRecall: number;
@@ -226,8 +323,20 @@ export interface QaEvalReport {
   model: string | null;
   weights: string;
   elegans: QaScores;
+  /** Each question asked of its whole context through in-document retrieval (documentQuestion). */
+  document: DocumentScores;
   lexical: QaScores & { thresholdChosen: string };
   alwaysAbstain: { overallAcc: number };
+}
+
+export interface DocumentScores {
+  sentenceAcc: number;
+  passageRecall5: number;
+  abstainedAnswerable: number;
+  abstainAuroc: number;
+  overallAcc: number;
+  /** Overall accuracy when always answering with the best sentence (no abstention). */
+  alwaysAnswerAcc: number;
 }
 
 export interface QuestionOutcome {
@@ -240,10 +349,14 @@ export interface QuestionOutcome {
   lexCorrect: boolean;
   lexConfidence: number;
   /** Retrieval: top sentence correctness, passage recall@5. */
-  retCorrect: boolean;
-  lexRetCorrect: boolean;
-  recall5: boolean;
-  lexRecall5: boolean;
+  retCorrect: boolean | null;
+  lexRetCorrect: boolean | null;
+  recall5: boolean | null;
+  lexRecall5: boolean | null;
+  /** Asked of the whole context through in-document retrieval. */
+  docCorrect: boolean;
+  docConfidence: number;
+  docRecall5: boolean;
 }
 
 function bm25Top(c: SquadCorpus, q: SquadQuestion, ids: readonly number[]): { i: number; score: number } {
@@ -263,20 +376,21 @@ export function evaluateQuestion(
 ): QuestionOutcome {
   const [a, b] = c.paragraphSentences[q.paragraph]!;
   const cands = range(a, b);
-  const ranked = rankCandidates(q.terms, q.vector, c.prep, cands, undefined, model);
+  const ranked = preferDefinition(q.terms, rankCandidates(q.terms, q.vector, c.prep, cands, undefined, model), c.prep);
   const g = confidenceFeatures(q.terms, ranked, c.prep);
   const lex = bm25Top(c, q, cands);
   const passageHasAnswer = (pid: number) => {
     const p = c.passages[pid]!;
     return range(p.sentenceStart, p.sentenceEnd).some((i) => isCorrect(c, q, i));
   };
-  const hybrid = retrievePassages(c, q, 5, denseWeight);
-  const lexical = retrievePassages(c, q, 5, 0);
-  const sentOf = (pids: number[]) =>
-    pids.flatMap((p) => range(c.passages[p]!.sentenceStart, c.passages[p]!.sentenceEnd));
-  const retRanked = rankCandidates(q.terms, q.vector, c.prep, sentOf(hybrid), undefined, model);
-  const lexRet = bm25Top(c, q, sentOf(lexical));
-  return {
+  const doc = documentQuestion(c, q, model, denseWeight);
+  const docTop = doc.ranked[0];
+  const docOutcome = {
+    docCorrect: docTop ? isCorrect(c, q, doc.global[docTop.index]!) : false,
+    docConfidence: confidenceOf(doc.g, model),
+    docRecall5: doc.recall5,
+  };
+  const base = {
     q,
     top: ranked[0]?.index ?? -1,
     correct: ranked[0] ? isCorrect(c, q, ranked[0].index) : false,
@@ -284,6 +398,19 @@ export function evaluateQuestion(
     lexTop: lex.i,
     lexCorrect: lex.i >= 0 && isCorrect(c, q, lex.i),
     lexConfidence: Math.max(0, lex.score),
+    ...docOutcome,
+  };
+  if (c.passages.length > MAX_FILE_RETRIEVAL_PASSAGES) {
+    return { ...base, retCorrect: null, lexRetCorrect: null, recall5: null, lexRecall5: null };
+  }
+  const hybrid = retrievePassages(c, q, 5, denseWeight);
+  const lexical = retrievePassages(c, q, 5, 0);
+  const sentOf = (pids: number[]) =>
+    pids.flatMap((p) => range(c.passages[p]!.sentenceStart, c.passages[p]!.sentenceEnd));
+  const retRanked = rankCandidates(q.terms, q.vector, c.prep, sentOf(hybrid), undefined, model);
+  const lexRet = bm25Top(c, q, sentOf(lexical));
+  return {
+    ...base,
     retCorrect: retRanked[0] ? isCorrect(c, q, retRanked[0].index) : false,
     lexRetCorrect: lexRet.i >= 0 && isCorrect(c, q, lexRet.i),
     recall5: hybrid.some(passageHasAnswer),
@@ -291,33 +418,57 @@ export function evaluateQuestion(
   };
 }
 
-/** Features of every paragraph candidate, for fitting (eval/fit-qa.ts). */
-export function questionRows(c: SquadCorpus, q: SquadQuestion, model: AnswerModel = ANSWER_MODEL) {
-  const [a, b] = c.paragraphSentences[q.paragraph]!;
-  const ranked = rankCandidates(q.terms, q.vector, c.prep, range(a, b), undefined, model);
+/**
+ * Features of every candidate, for fitting (eval/fit-qa.ts): `paragraph` ranks every sentence of the
+ * context (statistics over the file), `document` the in-document retrieval candidates as served.
+ */
+export function questionRows(
+  c: SquadCorpus,
+  q: SquadQuestion,
+  model: AnswerModel = ANSWER_MODEL,
+  mode: 'paragraph' | 'document' = 'paragraph',
+  denseWeight = 0.3,
+) {
+  let ranked: RankedSentence[];
+  let g: ConfidenceFeatures | null;
+  let toGlobal = (i: number) => i;
+  if (mode === 'document') {
+    const d = documentQuestion(c, q, model, q.vector ? denseWeight : 0);
+    ranked = d.ranked;
+    g = d.g;
+    toGlobal = (i) => d.global[i]!;
+  } else {
+    const [a, b] = c.paragraphSentences[q.paragraph]!;
+    ranked = rankCandidates(q.terms, q.vector, c.prep, range(a, b), undefined, model);
+    g = confidenceFeatures(q.terms, ranked, c.prep);
+  }
   // Rows of the sentences the ranker considers (headings are left out by rankCandidates).
   return {
     rows: ranked.map((r) => featureRow(r.features)),
-    gold: ranked.map((r, k) => (isCorrect(c, q, r.index) ? k : -1)).filter((k) => k >= 0),
-    ...(() => {
-      const g = confidenceFeatures(q.terms, ranked, c.prep);
-      return { confidence: g ? confidenceRow(g) : null, offTopic: g ? offTopic(g) : false };
-    })(),
-    topCorrect: ranked[0] ? isCorrect(c, q, ranked[0].index) : false,
+    gold: ranked.map((r, k) => (isCorrect(c, q, toGlobal(r.index)) ? k : -1)).filter((k) => k >= 0),
+    confidence: g ? confidenceRow(g) : null,
+    offTopic: g ? offTopic(g) : false,
+    topCorrect: ranked[0] ? isCorrect(c, q, toGlobal(ranked[0].index)) : false,
   };
 }
 
 function abstainScores(
   outcomes: { answerable: boolean; correct: boolean; confidence: number }[],
   threshold: number,
-): Pick<QaScores, 'abstainAuroc' | 'abstainPrecision' | 'abstainRecall' | 'overallAcc'> {
+): Pick<QaScores, 'abstainAuroc' | 'abstainPrecision' | 'abstainRecall' | 'overallAcc' | 'abstainedAnswerable'> {
   let hits = 0;
+  let answerable = 0;
+  let abstainedAnswerable = 0;
   let abstained = 0;
   let abstainedRight = 0;
   let unanswerable = 0;
   for (const o of outcomes) {
     const abstain = o.confidence < threshold;
     if (!o.answerable) unanswerable++;
+    else {
+      answerable++;
+      if (abstain) abstainedAnswerable++;
+    }
     if (abstain) {
       abstained++;
       if (!o.answerable) {
@@ -331,6 +482,7 @@ function abstainScores(
       outcomes.map((o) => o.confidence),
       outcomes.map((o) => o.answerable),
     ),
+    abstainedAnswerable: answerable ? abstainedAnswerable / answerable : 0,
     abstainPrecision: abstained ? abstainedRight / abstained : 0,
     abstainRecall: unanswerable ? abstainedRight / unanswerable : 0,
     overallAcc: outcomes.length ? hits / outcomes.length : 0,
@@ -354,6 +506,9 @@ const r4 = (x: number) => Math.round(x * 10000) / 10000;
 export function summariseQa(c: SquadCorpus, outcomes: QuestionOutcome[], model: AnswerModel): QaEvalReport {
   const ans = outcomes.filter((o) => !o.q.impossible);
   const share = (xs: boolean[]) => (xs.length ? r4(xs.filter(Boolean).length / xs.length) : 0);
+  const shareOrNull = (xs: (boolean | null)[]) => (xs.some((x) => x === null) ? null : share(xs as boolean[]));
+  const dc = outcomes.map((o) => ({ answerable: !o.q.impossible, correct: o.docCorrect, confidence: o.docConfidence }));
+  const docAbstain = abstainScores(dc, model.threshold);
   const el = outcomes.map((o) => ({ answerable: !o.q.impossible, correct: o.correct, confidence: o.confidence }));
   const lx = outcomes.map((o) => ({ answerable: !o.q.impossible, correct: o.lexCorrect, confidence: o.lexConfidence }));
   const lexT = bestThreshold(lx);
@@ -366,15 +521,25 @@ export function summariseQa(c: SquadCorpus, outcomes: QuestionOutcome[], model: 
     weights: model.source,
     elegans: {
       sentenceAccParagraph: share(ans.map((o) => o.correct)),
-      sentenceAccRetrieval: share(ans.map((o) => o.retCorrect)),
-      passageRecall5: share(ans.map((o) => o.recall5)),
+      sentenceAccRetrieval: shareOrNull(ans.map((o) => o.retCorrect)),
+      passageRecall5: shareOrNull(ans.map((o) => o.recall5)),
       ...round(abstainScores(el, model.threshold)),
       threshold: model.threshold,
     },
+    document: {
+      sentenceAcc: share(ans.map((o) => o.docCorrect)),
+      passageRecall5: share(ans.map((o) => o.docRecall5)),
+      abstainedAnswerable: r4(docAbstain.abstainedAnswerable),
+      abstainAuroc: r4(docAbstain.abstainAuroc),
+      overallAcc: r4(docAbstain.overallAcc),
+      alwaysAnswerAcc: r4(
+        outcomes.filter((o) => !o.q.impossible && o.docCorrect).length / Math.max(1, outcomes.length),
+      ),
+    },
     lexical: {
       sentenceAccParagraph: share(ans.map((o) => o.lexCorrect)),
-      sentenceAccRetrieval: share(ans.map((o) => o.lexRetCorrect)),
-      passageRecall5: share(ans.map((o) => o.lexRecall5)),
+      sentenceAccRetrieval: shareOrNull(ans.map((o) => o.lexRetCorrect)),
+      passageRecall5: shareOrNull(ans.map((o) => o.lexRecall5)),
       ...round(abstainScores(lx, lexT)),
       threshold: r4(lexT),
       thresholdChosen: 'best overall accuracy on this file (an optimistic baseline)',
@@ -388,8 +553,10 @@ export async function evalSquad(
   embedder: Embedder | null,
   onProgress?: (stage: string, done: number, total: number) => void,
   model: AnswerModel = answerModelFor(embedder !== null),
+  opts: { concatArticles?: boolean } = {},
 ): Promise<QaEvalReport> {
-  const c = await loadSquadCorpus(parseSquad(json), embedder, onProgress);
+  const parsed = parseSquad(json);
+  const c = await loadSquadCorpus(opts.concatArticles ? concatArticles(parsed) : parsed, embedder, onProgress);
   const outcomes: QuestionOutcome[] = [];
   for (const [i, q] of c.questions.entries()) {
     outcomes.push(evaluateQuestion(c, q, model, embedder ? 0.3 : 0));

@@ -6,6 +6,10 @@ import {
   DEFAULT_SUMMARY_WEIGHTS,
   salience,
   selectMmr,
+  summarizableRole,
+  weightsFor,
+  coveragePool,
+  LONG_DOCUMENT_WORDS,
   summarizeSections,
   isProse,
   MMR_POOL,
@@ -23,7 +27,7 @@ export interface StoredSummary {
   model: string | null;
   length: SummaryLength;
   sentences: SummaryCitation[];
-  sections: { title: string; page: number; sentences: SummaryCitation[] }[];
+  sections: { title: string; page: number; role?: string; sentences: SummaryCitation[] }[];
   /** Salience per document sentence (rounded), same order as the parsed sentences. */
   salience: number[];
 }
@@ -34,6 +38,8 @@ export interface SummaryCitation {
   page: number;
   start: number;
   end: number;
+  /** Structure role of the sentence (body or abstract for summary sentences); absent for old parses. */
+  role?: string;
 }
 
 export const DEFAULT_SUMMARY_LENGTH: SummaryLength = { sentences: 5 };
@@ -41,7 +47,7 @@ export const SECTION_SUMMARY_MIN_SENTENCES = 40;
 
 function cite(doc: AnalyzableDocument, i: number): SummaryCitation {
   const s = doc.sentences[i]!;
-  return { index: i, text: s.text, page: s.page, start: s.start, end: s.end };
+  return { index: i, text: s.text, page: s.page, start: s.start, end: s.end, ...(s.role ? { role: s.role } : {}) };
 }
 
 /**
@@ -57,7 +63,11 @@ export function selectFromSalience(
   if (n === 0) return [];
   const want = length.sentences ?? Math.ceil((length.words ?? 60) / 8);
   const headSize = Math.max(MMR_POOL, 4 * want);
-  const isCandidate = (i: number) => words(doc.sentences[i]!.text).length >= 4;
+  // Body and abstract only (issue 14), when they hold enough sentences; absent roles read as body.
+  const allowedCount = doc.sentences.filter((s) => summarizableRole(s.role)).length;
+  const roleOk =
+    allowedCount >= Math.min(want, n) ? (i: number) => summarizableRole(doc.sentences[i]!.role) : () => true;
+  const isCandidate = (i: number) => roleOk(i) && words(doc.sentences[i]!.text).length >= 4;
   // Most salient first; prose preferred as in summarize(), then any sentence of 4+ words, then anything.
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b);
   const pick = (ok: (i: number) => boolean) => {
@@ -68,10 +78,14 @@ export function selectFromSalience(
     }
     return out;
   };
-  let head = pick((i) => isProse(doc.sentences[i]!.text));
+  let head = pick((i) => roleOk(i) && isProse(doc.sentences[i]!.text));
   if (head.length < Math.min(want, n)) head = pick(isCandidate);
   if (head.length < Math.min(want, n)) head = pick(() => true);
   head.sort((a, b) => a - b);
+  const totalWords = doc.sentences.reduce((a, s) => a + words(s.text).length, 0);
+  // A long document: the best of every section (or part), so the summary covers the whole of it.
+  if (totalWords >= LONG_DOCUMENT_WORDS)
+    head = coveragePool(head, scores, (i) => doc.sentences[i]!.section, Math.max(want * 2, 6));
   const lex = tfidfVectors(head.map((i) => doc.sentences[i]!.text));
   const slot = new Map(head.map((i, k) => [i, k]));
   const wc = new Array<number>(n).fill(0);
@@ -94,11 +108,11 @@ export function buildStoredSummary(
   length: SummaryLength = DEFAULT_SUMMARY_LENGTH,
 ): StoredSummary {
   const texts = doc.sentences.map((s) => s.text);
-  const { scores } = salience({
-    texts,
-    vectors: vectors?.sentences ?? null,
-    documentVector: vectors?.document ?? null,
-  });
+  const totalWords = texts.reduce((a, t) => a + words(t).length, 0);
+  const { scores } = salience(
+    { texts, vectors: vectors?.sentences ?? null, documentVector: vectors?.document ?? null },
+    weightsFor(totalWords),
+  );
   const sections: SectionSummary[] =
     doc.sections.length >= 2 && doc.sentences.length >= SECTION_SUMMARY_MIN_SENTENCES
       ? summarizeSections({ sentences: doc.sentences, vectors: vectors?.sentences ?? null, sections: doc.sections })
@@ -111,6 +125,7 @@ export function buildStoredSummary(
     sections: sections.map((s) => ({
       title: s.title,
       page: s.page,
+      ...(doc.sections[s.section]?.role ? { role: doc.sections[s.section]!.role } : {}),
       sentences: s.sentences.map((x) => cite(doc, x.index)),
     })),
     salience: scores.map((x) => Math.round(x * 1e4) / 1e4),

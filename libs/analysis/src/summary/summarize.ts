@@ -30,7 +30,20 @@ export interface SummarySentenceInput {
   page: number;
   /** Section index, or -1. */
   section?: number;
+  /** Structure role from libs/ingest; absent = body. Only body and abstract sentences make a summary. */
+  role?: string;
 }
+
+/** Roles a summary may draw from (issue 14): never front matter, TOC, notes, references, index, boilerplate. */
+export const SUMMARY_ROLES: ReadonlySet<string> = new Set(['body', 'abstract']);
+export const summarizableRole = (role: string | undefined): boolean => role === undefined || SUMMARY_ROLES.has(role);
+
+/**
+ * A document this long (in words) is not news: the lead says little about the whole (SummEval's longest
+ * article has 587 words; ScisummNet papers have a median of about 4,000). Above it the position prior is
+ * off and the summary is drawn from every part of the document (see `coveragePool`).
+ */
+export const LONG_DOCUMENT_WORDS = 1500;
 
 export interface SummaryLength {
   /** Number of sentences (default 3). */
@@ -70,6 +83,51 @@ export const DEFAULT_SUMMARY_WEIGHTS: SummaryWeights = {
   head: SUMMARY_HEAD.weights,
   lambda: 0.6,
 };
+
+/**
+ * The weights for a long document: no news position prior, and the head's position and length columns
+ * zeroed (fitted on abstracts, they favour early, short sentences); centrality decides.
+ */
+export const LONG_DOCUMENT_WEIGHTS: SummaryWeights = {
+  ...DEFAULT_SUMMARY_WEIGHTS,
+  position: 0,
+  head: SUMMARY_HEAD.weights.map((w, i) => (i < 3 ? 0 : w)),
+};
+
+/** Weights for a document of `totalWords` words: the news prior below LONG_DOCUMENT_WORDS, none above. */
+export function weightsFor(totalWords: number): SummaryWeights {
+  return totalWords >= LONG_DOCUMENT_WORDS ? LONG_DOCUMENT_WEIGHTS : DEFAULT_SUMMARY_WEIGHTS;
+}
+
+/**
+ * Coverage of a long document: the candidates are split into parts (its sections when it has at least
+ * `parts` of them, else equal runs of sentences) and only each part's most salient few stay, so MMR
+ * picks among the best of every part instead of the best of the first pages (summary of the parts'
+ * summaries).
+ */
+export function coveragePool(
+  pool: readonly number[],
+  scores: readonly number[],
+  sectionOf: (i: number) => number,
+  parts: number,
+  perPart = 2,
+): number[] {
+  if (pool.length <= parts * perPart) return [...pool];
+  const sections = new Set(pool.map(sectionOf).filter((x) => x >= 0));
+  const rank = new Map(pool.map((i, k) => [i, k]));
+  const groupOf = sections.size >= parts ? sectionOf : (i: number) => Math.floor((rank.get(i)! * parts) / pool.length);
+  const groups = new Map<number, number[]>();
+  for (const i of pool) {
+    const g = groupOf(i);
+    let list = groups.get(g);
+    if (!list) groups.set(g, (list = []));
+    list.push(i);
+  }
+  const out: number[] = [];
+  for (const list of groups.values())
+    out.push(...list.sort((a, b) => scores[b]! - scores[a]! || a - b).slice(0, perPart));
+  return out.sort((a, b) => a - b);
+}
 
 export interface SummarySentence {
   /** Index of the sentence in the input. */
@@ -190,11 +248,18 @@ export function isProse(text: string): boolean {
  * Candidates for a summary: prose sentences when there are enough of them, else sentences of four
  * words or more, else everything (a document of headings still gets a summary).
  */
-export function summaryPool(texts: readonly string[], length: SummaryLength): number[] | undefined {
+export function summaryPool(
+  texts: readonly string[],
+  length: SummaryLength,
+  roles?: readonly (string | undefined)[],
+): number[] | undefined {
   const need = Math.min(length.sentences ?? 1, texts.length);
-  const prose = texts.map((t, i) => (isProse(t) ? i : -1)).filter((i) => i >= 0);
+  // Body and abstract only, when they hold enough sentences (a document that is all index still gets one).
+  const allowed =
+    roles && roles.filter(summarizableRole).length >= need ? (i: number) => summarizableRole(roles[i]) : () => true;
+  const prose = texts.map((t, i) => (allowed(i) && isProse(t) ? i : -1)).filter((i) => i >= 0);
   if (prose.length >= need) return prose;
-  const full = texts.map((t, i) => (words(t).length >= 4 ? i : -1)).filter((i) => i >= 0);
+  const full = texts.map((t, i) => (allowed(i) && words(t).length >= 4 ? i : -1)).filter((i) => i >= 0);
   return full.length >= need ? full : undefined;
 }
 
@@ -208,15 +273,27 @@ export interface SummarizeInput {
 export function summarize(
   input: SummarizeInput,
   length: SummaryLength = { sentences: 3 },
-  weights: SummaryWeights = DEFAULT_SUMMARY_WEIGHTS,
+  weightsIn?: SummaryWeights,
 ): SummarySentence[] {
   const texts = input.sentences.map((s) => s.text);
   if (texts.length === 0) return [];
+  const totalWords = texts.reduce((a, t) => a + words(t).length, 0);
+  const long = weightsIn === undefined && totalWords >= LONG_DOCUMENT_WORDS;
+  const weights = weightsIn ?? weightsFor(totalWords);
   const { scores, similarity, wordCounts } = salience(
     { texts, vectors: input.vectors ?? null, documentVector: input.documentVector ?? null },
     weights,
   );
-  const picked = selectMmr(scores, similarity, length, wordCounts, weights.lambda, summaryPool(texts, length));
+  let pool = summaryPool(
+    texts,
+    length,
+    input.sentences.map((s) => s.role),
+  );
+  if (long && pool) {
+    const want = length.sentences ?? Math.ceil((length.words ?? 60) / 8);
+    pool = coveragePool(pool, scores, (i) => input.sentences[i]!.section ?? -1, Math.max(want * 2, 6));
+  }
+  const picked = selectMmr(scores, similarity, length, wordCounts, weights.lambda, pool);
   return picked.map((i) => {
     const s = input.sentences[i]!;
     return { index: i, text: s.text, page: s.page, start: s.start, end: s.end, salience: scores[i]! };
@@ -228,7 +305,12 @@ export interface SectionInput {
   start: number;
   end: number;
   page: number;
+  /** Structure role; sections outside body, abstract and appendix get no section summary. */
+  role?: string;
 }
+
+/** Sections that get a section summary (issue 14: none for TOC, notes, index, references, front matter). */
+const SECTION_SUMMARY_ROLES: ReadonlySet<string> = new Set(['body', 'abstract', 'appendix']);
 
 export interface SectionSummary {
   section: number;
@@ -250,6 +332,7 @@ export function summarizeSections(
 ): SectionSummary[] {
   const out: SectionSummary[] = [];
   input.sections.forEach((sec, si) => {
+    if (sec.role !== undefined && !SECTION_SUMMARY_ROLES.has(sec.role)) return;
     const idx: number[] = [];
     input.sentences.forEach((s, i) => {
       const inSection =

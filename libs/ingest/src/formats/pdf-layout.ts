@@ -12,12 +12,17 @@
  *    left column then right column.
  * Rotated runs (vertical text, sideways tables) keep content-stream order after the rest.
  */
+import { PlacedText } from '../geometry';
+
 export interface RawItem {
   str: string;
   transform: number[];
   width: number;
   height: number;
   dir?: string;
+  /** Font ascent and descent in em (pdf.js text styles), for the vertical extent of boxes. */
+  ascent?: number;
+  descent?: number;
 }
 
 export interface Line {
@@ -28,10 +33,13 @@ export interface Line {
   size: number;
   /** 0: single column or full width; 1: left column; 2: right column; 3: rotated text. */
   column: number;
+  /** `text` with the page position of its characters (PDF user space). */
+  placed: PlacedText;
 }
 
 interface Run {
   text: string;
+  placed: PlacedText;
   x0: number;
   x1: number;
   y: number;
@@ -63,14 +71,18 @@ export function layoutPage(items: RawItem[], pageWidth: number): Line[] {
     const size = Math.hypot(c, d) || it.height || 10;
     const width = Number.isFinite(it.width) && it.width > 0 ? it.width : text.length * size * 0.5;
     if (!Number.isFinite(e) || !Number.isFinite(f)) continue;
-    runs.push({ text, x0: e, x1: e + width, y: f, size, rtl: it.dir === 'rtl' });
+    const ascent = it.ascent && it.ascent > 0 && it.ascent < 2 ? it.ascent : 0.8;
+    const descent = it.descent && it.descent < 0 && it.descent > -1 ? it.descent : -0.2;
+    const placed = PlacedText.run(text, { x0: e, x1: e + width, y0: f + descent * size, y1: f + ascent * size });
+    runs.push({ text, placed, x0: e, x1: e + width, y: f, size, rtl: it.dir === 'rtl' });
   }
 
   const fragments = buildFragments(runs);
   const lines = orderFragments(fragments, pageWidth);
   if (rotated.length) {
     const maxY = lines.length ? minOf(lines, (l) => l.y) - 1 : 0;
-    lines.push({ text: rotated.join(' '), x0: 0, x1: 0, y: maxY, size: 0, column: 3 });
+    const text = rotated.join(' ');
+    lines.push({ text, placed: PlacedText.plain(text), x0: 0, x1: 0, y: maxY, size: 0, column: 3 });
   }
   return lines;
 }
@@ -107,8 +119,10 @@ function buildFragments(runs: Run[]): Fragment[] {
     const emit = (): void => {
       if (!frag.length) return;
       const ordered = rtl ? [...frag].reverse() : frag;
+      const placed = joinRuns(ordered, rtl);
       out.push({
-        text: joinRuns(ordered, rtl),
+        text: placed.text,
+        placed,
         x0: minOf(frag, (r) => r.x0),
         x1: maxOf(frag, (r) => r.x1),
         y: median(frag.map((r) => r.y)),
@@ -178,27 +192,123 @@ function attachScripts(clusters: Run[][]): void {
   for (let i = clusters.length - 1; i >= 0; i--) if (clusters[i]!.length === 0) clusters.splice(i, 1);
 }
 
-function joinRuns(runs: Run[], rtl: boolean): string {
+function joinRuns(runs: Run[], rtl: boolean): PlacedText {
+  const parts: (PlacedText | string)[] = [];
   let s = '';
   let prev: Run | null = null;
   for (const r of runs) {
     if (prev) {
       const gap = rtl ? prev.x0 - r.x1 : r.x0 - prev.x1;
       const needsSpace = gap > 0.15 * Math.min(r.size, prev.size) && !/\s$/.test(s) && !/^\s/.test(r.text);
-      if (needsSpace) s += ' ';
+      if (needsSpace) {
+        s += ' ';
+        parts.push(' ');
+      }
     }
     s += r.text;
+    parts.push(r.placed);
     prev = r;
   }
-  return s
+  return PlacedText.join(parts)
     .replace(SOFT_HYPHEN, (m, i: number) => (i === s.length - 1 ? '-' : ''))
     .replace(/\s+/g, ' ')
     .trim();
 }
 
+/**
+ * Columns belong to a region of the page, not only to the page. The page-wide gutter search is
+ * kept, but the page is also cut into blocks at horizontal strips of white space that no fragment
+ * touches (at least 1.5 body lines tall), and each block looks for its own gutter. A block whose own
+ * gutter is crossed by fewer of its fragments than the page's gutter (a table's column gaps above
+ * two-column prose can win the page-wide search and make every prose line of the left column
+ * "cross") is read with its own gutter; runs of the other blocks are read together with the
+ * page's, exactly as before, so two columns that share a white strip still read column by column.
+ */
 function orderFragments(frags: Fragment[], pageWidth: number): Line[] {
   if (frags.length === 0) return [];
-  const gutter = findGutter(frags, pageWidth);
+  const pageGutter = findGutter(frags, pageWidth);
+  const page = typeof pageGutter === 'number' ? pageGutter : null;
+  const blocks = splitBlocks(frags);
+  if (blocks.length < 2) return orderBlock(frags, page);
+  const out: Line[] = [];
+  // Fragments keep their baseline-cluster order within a block (the single-column path joins
+  // fragments of a cluster in that order).
+  const index = new Map(frags.map((f, i) => [f, i]));
+  let pending: Fragment[] = [];
+  const flush = (): void => {
+    if (pending.length)
+      out.push(
+        ...orderBlock(
+          pending.sort((p, q) => index.get(p)! - index.get(q)!),
+          page,
+        ),
+      );
+    pending = [];
+  };
+  for (const b of blocks) {
+    const own = findGutter(b, pageWidth);
+    if (
+      typeof own === 'number' &&
+      (page === null || crossings(b, page) > crossings(b, own)) &&
+      proseSides(b, own, pageWidth)
+    ) {
+      flush();
+      out.push(
+        ...orderBlock(
+          b.sort((p, q) => index.get(p)! - index.get(q)!),
+          own,
+        ),
+      );
+    } else pending.push(...b);
+  }
+  flush();
+  return out;
+}
+
+/**
+ * A block overrides the page only on prose evidence: at least 4 lines a quarter of the page wide on
+ * each side of its gutter (columns of a paper are about 0.37 of the page). Equations, plot labels
+ * and table cells are narrower and keep the page's reading.
+ */
+function proseSides(frags: Fragment[], x: number, pageWidth: number): boolean {
+  let left = 0;
+  let right = 0;
+  for (const f of frags) {
+    if (f.x1 - f.x0 < pageWidth * 0.25) continue;
+    if (f.x1 <= x) left++;
+    else if (f.x0 >= x) right++;
+  }
+  return left >= 4 && right >= 4;
+}
+
+function crossings(frags: Fragment[], x: number): number {
+  let n = 0;
+  for (const f of frags) if (f.x0 < x && f.x1 > x) n++;
+  return n;
+}
+
+/** Blocks top-down, cut where a horizontal strip of at least 1.5 body lines holds no fragment. */
+function splitBlocks(frags: Fragment[]): Fragment[][] {
+  const body = median(frags.map((f) => f.size)) || 10;
+  const sorted = [...frags].sort((p, q) => q.y - p.y);
+  const blocks: Fragment[][] = [];
+  let current: Fragment[] = [];
+  let floor = Infinity;
+  for (const f of sorted) {
+    const top = f.y + 0.8 * f.size;
+    if (current.length && floor - top >= 1.5 * body) {
+      blocks.push(current);
+      current = [];
+    }
+    current.push(f);
+    floor = current.length === 1 ? f.y - 0.25 * f.size : Math.min(floor, f.y - 0.25 * f.size);
+  }
+  if (current.length) blocks.push(current);
+  return blocks;
+}
+
+function orderBlock(frags: Fragment[], gutter: number | null): Line[] {
+  if (frags.length === 0) return [];
   if (gutter === null) {
     // Single column: re-join fragments that share a baseline (table cells, tab stops).
     const byCluster = new Map<number, Fragment[]>();
@@ -209,6 +319,10 @@ function orderFragments(frags: Fragment[], pageWidth: number): Line[] {
     }
     return [...byCluster.values()].map((fs) => ({
       text: fs.map((f) => f.text).join(' '),
+      placed: PlacedText.join(
+        fs.map((f) => f.placed),
+        ' ',
+      ),
       x0: fs[0]!.x0,
       x1: fs[fs.length - 1]!.x1,
       y: fs[0]!.y,
@@ -228,7 +342,7 @@ function orderFragments(frags: Fragment[], pageWidth: number): Line[] {
     for (const column of [1, 2]) {
       const side = inBand.filter((f) => (column === 1 ? f.x1 <= gutter : f.x1 > gutter));
       for (const f of side.sort((p, q) => q.y - p.y || p.x0 - q.x0)) {
-        out.push({ text: f.text, x0: f.x0, x1: f.x1, y: f.y, size: f.size, column });
+        out.push({ text: f.text, placed: f.placed, x0: f.x0, x1: f.x1, y: f.y, size: f.size, column });
         rest.delete(f);
       }
     }
@@ -241,6 +355,10 @@ function orderFragments(frags: Fragment[], pageWidth: number): Line[] {
     const cells = [f, ...row].sort((p, q) => p.x0 - q.x0);
     out.push({
       text: cells.map((c) => c.text).join(' '),
+      placed: PlacedText.join(
+        cells.map((c) => c.placed),
+        ' ',
+      ),
       x0: cells[0]!.x0,
       x1: maxOf(cells, (c) => c.x1),
       y: f.y,
@@ -265,6 +383,7 @@ function mergeSameBaseline(lines: Line[]): Line[] {
       l.x0 >= prev.x1
     ) {
       prev.text = `${prev.text} ${l.text}`;
+      prev.placed = PlacedText.join([prev.placed, l.placed], ' ');
       prev.x1 = l.x1;
       continue;
     }
@@ -277,16 +396,17 @@ function mergeSameBaseline(lines: Line[]): Line[] {
  * The widest x-interval within the middle half of the page crossed by the fewest fragments (at
  * most a quarter of them),
  * with at least 4 fragments wholly on each side that share vertical extent. Returns the x of the
- * band's centre, or null for single-column pages.
+ * band's centre, 'single' when the evidence says one column, 'unknown' when there is too little
+ * text to say.
  */
-function findGutter(all: Fragment[], pageWidth: number): number | null {
-  if (all.length < 8) return null;
+function findGutter(all: Fragment[], pageWidth: number): number | 'single' | 'unknown' {
+  if (all.length < 8) return 'unknown';
   const minX = minOf(all, (f) => f.x0);
   const maxX = maxOf(all, (f) => f.x1);
   const width = Math.max(maxX - minX, pageWidth * 0.5);
   // Prose lines decide; table cells and labels are too narrow to say anything about columns.
   const frags = all.filter((f) => f.x1 - f.x0 >= width * 0.15);
-  if (frags.length < 8) return null;
+  if (frags.length < 8) return 'unknown';
   const lo = minX + width * 0.25;
   const hi = minX + width * 0.75;
   const step = Math.max(1, width / 200);
@@ -299,7 +419,7 @@ function findGutter(all: Fragment[], pageWidth: number): number | null {
   }
   const min = minOf(counts, (c) => c);
   // Centred titles and spanning blocks cross the gutter; body lines of either column never do.
-  if (min > frags.length * 0.25) return null;
+  if (min > frags.length * 0.25) return 'single';
   let best: [number, number] | null = null;
   for (let i = 0; i < xs.length; i++) {
     if (counts[i] !== min) continue;
@@ -308,22 +428,22 @@ function findGutter(all: Fragment[], pageWidth: number): number | null {
     if (!best || xs[j]! - xs[i]! > best[1] - best[0]) best = [xs[i]!, xs[j]!];
     i = j;
   }
-  if (!best) return null;
+  if (!best) return 'single';
   const mid = (best[0] + best[1]) / 2;
   const leftSide = frags.filter((f) => f.x1 <= mid && f.x0 < best![0]);
   const rightSide = frags.filter((f) => f.x0 >= mid && f.x1 > best![1]);
-  if (leftSide.length < 4 || rightSide.length < 4) return null;
+  if (leftSide.length < 4 || rightSide.length < 4) return 'unknown';
   // Both sides must overlap vertically, or this is a stack of blocks, not columns.
   const lTop = maxOf(leftSide, (f) => f.y);
   const lBot = minOf(leftSide, (f) => f.y);
   const rTop = maxOf(rightSide, (f) => f.y);
   const rBot = minOf(rightSide, (f) => f.y);
   const overlap = Math.min(lTop, rTop) - Math.max(lBot, rBot);
-  if (overlap <= 0) return null;
+  if (overlap <= 0) return 'single';
   // Narrow side text (line numbers, margin notes) is not a column.
   const lWidth = median(leftSide.map((f) => f.x1 - f.x0));
   const rWidth = median(rightSide.map((f) => f.x1 - f.x0));
-  if (lWidth < width * 0.15 || rWidth < width * 0.15) return null;
+  if (lWidth < width * 0.15 || rWidth < width * 0.15) return 'single';
   return mid;
 }
 

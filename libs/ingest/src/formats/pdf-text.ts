@@ -1,4 +1,5 @@
-import { TextBuilder, type HeadingMark } from '../builder';
+import { TextBuilder, type HeadingMark, type PageFrame } from '../builder';
+import { PlacedText } from '../geometry';
 import { maxOf, type Line } from './pdf-layout';
 
 /**
@@ -12,6 +13,8 @@ export interface PageLines {
   height: number;
   /** Page box bottom (y0), since boxes need not start at 0. */
   bottom: number;
+  /** The page as displayed, for the geometry of its text. */
+  frame?: PageFrame;
 }
 
 /** Key that survives changing page numbers: lowercase, digits masked, spaces collapsed. */
@@ -103,6 +106,15 @@ export function joinLine(paragraph: string, line: string): string {
   if (!paragraph) return line;
   if (HYPHEN_END.test(paragraph) && LOWER_START.test(line)) return paragraph.slice(0, -1) + line;
   return `${paragraph} ${line}`;
+}
+
+/** joinLine, keeping the positions of the characters. */
+export function joinPlaced(paragraph: PlacedText, line: PlacedText): PlacedText {
+  if (!paragraph.length) return line;
+  if (HYPHEN_END.test(paragraph.text) && LOWER_START.test(line.text)) {
+    return PlacedText.join([paragraph.slice(0, paragraph.length - 1), line]);
+  }
+  return PlacedText.join([paragraph, line], ' ');
 }
 
 function median(xs: number[]): number {
@@ -198,7 +210,7 @@ export function appendPage(
   outlineTitles?: OutlineTitle[],
   numbered?: NumberedHeadings,
 ): void {
-  b.beginPage();
+  b.beginPage(page.frame);
   const lines = page.lines.filter((l) => l.text);
   const gaps: number[] = [];
   for (let i = 1; i < lines.length; i++) {
@@ -209,21 +221,21 @@ export function appendPage(
   const widths = lines.filter((l) => l.column !== 3).map((l) => l.x1 - l.x0);
   const fullWidth = widths.length ? maxOf(widths, (w) => w) : 0;
 
-  let para = '';
-  let pendingHeading: { text: string; level: number } | null = null;
+  let para = PlacedText.empty;
+  let pendingHeading: { text: PlacedText; level: number } | null = null;
   let prev: Line | null = null;
   const flush = (): void => {
     if (pendingHeading) b.addHeading(pendingHeading.text, pendingHeading.level);
     pendingHeading = null;
-    if (para) b.addBlock(para);
-    para = '';
+    if (para.length) b.addBlock(para);
+    para = PlacedText.empty;
   };
   for (const l of lines) {
     const outlined = matchOutline(l.text, outlineTitles);
     if (outlined) {
       outlined.placed = true;
       flush();
-      b.addHeading(l.text, outlined.level);
+      b.addHeading(l.placed, outlined.level);
       prev = l;
       continue;
     }
@@ -240,10 +252,10 @@ export function appendPage(
         prev &&
         prev.y - l.y > 0 &&
         prev.y - l.y < 1.8 * l.size;
-      if (continues) pendingHeading!.text = joinLine(pendingHeading!.text, l.text);
+      if (continues) pendingHeading!.text = joinPlaced(pendingHeading!.text, l.placed);
       else {
         flush();
-        pendingHeading = { text: l.text, level };
+        pendingHeading = { text: l.placed, level };
       }
       prev = l;
       continue;
@@ -266,7 +278,7 @@ export function appendPage(
         Math.abs(prev.size - l.size) <= 0.15 * Math.max(prev.size, l.size);
       if (breaks && !continues) flush();
     }
-    para = joinLine(para, l.text);
+    para = joinPlaced(para, l.placed);
     prev = l;
   }
   flush();

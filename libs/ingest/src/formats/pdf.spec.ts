@@ -61,6 +61,41 @@ describe('PDF parsing', () => {
     expect(t).toContain('Alpha one starts the left column alpha two continues the left');
   });
 
+  it('reads two-column prose under a table whose column gaps are off the page centre (bohnet09 p5)', async () => {
+    // A three-column feature table with cells wide enough to cross the page centre: its gaps
+    // (near x 210 and 410), not the prose gutter (near 310), are the page-wide minimum of crossings.
+    const cells = [
+      ['arg, sub-cat, a-pos, p-pos', 'arg, p-lemma - 1, a-pos, path-len', 'arg, p-rel, a-pos'],
+      ['arg, p-pos, a-pos, a-rmc-pos', 'arg, p-lemma + 1, a-lemma, dir', 'arg, a-pos, p-pos'],
+      ['arg, p-pos, a-pos, a-lmc', 'arg, p-lemma - 1, a-lemma, path', 'arg, path-rel'],
+      ['arg, p-pos, a-pos, a-lemma', 'arg, p-lemma - 2, a-lemma, path', 'arg, p-lemma'],
+      ['arg, sub-cat, a-lemma, dir', 'arg, p-lemma, a-lemma, pathPos', 'arg, a-rel'],
+      ['arg, a-pos, a-lemma + 1', 'arg, p-lemma, p-lemma + 1, dir', 'arg, a-pos'],
+      ['arg, a-pos, a-lemma + 2', 'arg, p-lemma, p-lemma - 1, a-pos', 'arg, p-pos'],
+      ['arg, a-pos, a-lemma-lmc', 'arg, p-lemma, a-lms-lemma, a-pos', 'arg, path-len'],
+    ];
+    // More table rows cross the prose gutter than there are prose lines, as on the real page.
+    cells.push(...cells.slice(0, 6).map((row) => row.map((c) => c.replace('arg', 'pred'))));
+    const left = Array.from({ length: 9 }, (_, i) => `left column prose line number ${i + 1} here`);
+    const right = Array.from({ length: 9 }, (_, i) => `right column prose line number ${i + 1} too`);
+    const doc = await parseDocument(
+      await makePdf({
+        pages: [
+          {
+            table: {
+              rows: cells,
+              x: [78, 217, 415],
+              caption: 'Table 5: Argument identification and semantic role labeling features of the pipeline.',
+            },
+            columns: [left, right],
+          },
+        ],
+      }),
+    );
+    // The paragraph runs down the left column and on into the right one (it does not end a sentence).
+    expect(doc.text).toContain([...left, ...right].join(' '));
+  });
+
   it('continues a paragraph from the left column into the right one', async () => {
     const left = [
       'The first column holds a long text',

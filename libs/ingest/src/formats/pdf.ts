@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { ElegansError } from '@elegans/common';
 import { TextBuilder } from '../builder';
+import { PageOcr } from '../ocr/page-ocr';
 import type { DocumentFlag } from '../types';
 import { layoutPage, type RawItem } from './pdf-layout';
 import {
@@ -17,7 +18,12 @@ import type { FormatContext, FormatResult } from './types';
 /** The slice of the pdf.js API used here (its types are ESM-only). */
 interface PdfPage {
   view: number[];
-  getTextContent(opts?: { includeMarkedContent?: boolean }): Promise<{ items: Array<RawItem | { type: string }> }>;
+  getViewport(opts: { scale: number }): { width: number; height: number; transform: number[] };
+  render(params: Record<string, unknown>): { promise: Promise<void> };
+  getTextContent(opts?: { includeMarkedContent?: boolean }): Promise<{
+    items: Array<(RawItem & { fontName?: string }) | { type: string }>;
+    styles?: Record<string, { ascent?: number; descent?: number }>;
+  }>;
   cleanup(): boolean;
   getAnnotations(opts?: { intent?: string }): Promise<Annotation[]>;
 }
@@ -54,9 +60,10 @@ function loadPdfJs(): Promise<PdfJs> {
   return pdfjsPromise;
 }
 
-function cMapDir(): string | undefined {
+/** A pdf.js data folder (cmaps, standard_fonts, wasm) as a local path: nothing is fetched. */
+function pdfjsDir(name: string): string | undefined {
   try {
-    return join(dirname(require.resolve('pdfjs-dist/package.json')), 'cmaps') + '/';
+    return join(dirname(require.resolve('pdfjs-dist/package.json')), name) + '/';
   } catch {
     return undefined;
   }
@@ -80,7 +87,10 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
     enableXfa: false,
     stopAtErrors: false,
     verbosity: 0,
-    cMapUrl: cMapDir(),
+    cMapUrl: pdfjsDir('cmaps'),
+    // Rendering for OCR needs the standard fonts and the wasm image decoders (JPX, JBIG2 scans).
+    standardFontDataUrl: pdfjsDir('standard_fonts'),
+    wasmUrl: pdfjsDir('wasm'),
     cMapPacked: true,
   });
   let doc: PdfDoc;
@@ -90,6 +100,7 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
     await task.destroy().catch(() => undefined);
     throw classifyOpenError(err);
   }
+  let ocr: PageOcr | null = null;
   try {
     const numPages = doc.numPages;
     if (numPages === 0) throw new ElegansError('empty_document', 'PDF has no pages');
@@ -105,22 +116,41 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
     const hasForm = info?.IsAcroFormPresent === true;
     const pages: PageLines[] = [];
     let failed = 0;
+    ocr = ctx.ocr.mode === 'off' ? null : new PageOcr(ctx.ocr);
+    let ocrDue = false;
     for (let n = 1; n <= numPages; n++) {
       ctx.checkDeadline();
       try {
         const page = await doc.getPage(n);
         try {
           const content = await page.getTextContent({ includeMarkedContent: false });
-          const items = content.items.filter((i): i is RawItem => typeof (i as RawItem).str === 'string');
+          let items: Array<RawItem & { fontName?: string }> = content.items.filter(
+            (i): i is RawItem & { fontName?: string } => typeof (i as RawItem).str === 'string',
+          );
+          for (const it of items) {
+            const style = it.fontName ? content.styles?.[it.fontName] : undefined;
+            if (style) {
+              it.ascent = style.ascent;
+              it.descent = style.descent;
+            }
+          }
+          if (ocr?.wants(items)) {
+            ocrDue = true;
+            const ocrItems = await ocr.page(page, n, page.view);
+            if (ocrItems) items = ocrItems;
+          }
           // Annotations cost a quarter of text extraction on link-heavy papers; read them where
           // they can matter: documents with a form, and pages with little text of their own.
           if (hasForm || items.reduce((n, i) => n + i.str.length, 0) < 200)
             items.push(...(await annotationItems(page)));
           const [x0 = 0, y0 = 0, x1 = 612, y1 = 792] = page.view;
+          // The page as pdf.js displays it at scale 1 (rotation applied): what the web UI renders.
+          const viewport = page.getViewport({ scale: 1 });
           pages.push({
             lines: layoutPage(items, Math.abs(x1 - x0)),
             height: Math.abs(y1 - y0),
             bottom: Math.min(y0, y1),
+            frame: { width: viewport.width, height: viewport.height, transform: viewport.transform },
           });
         } finally {
           page.cleanup();
@@ -128,10 +158,14 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
       } catch (err) {
         if (err instanceof ElegansError) throw err;
         failed++;
-        pages.push({ lines: [], height: 792, bottom: 0 });
+        pages.push({ lines: [], height: 792, bottom: 0, frame: { width: 612, height: 792 } });
       }
       ctx.onProgress?.(n / numPages);
     }
+    const ocrSummary = ocrDue ? ocr?.summary : undefined;
+    const ocrStats = ocr?.pageStats;
+    await ocr?.close();
+    ocr = null;
     if (failed === numPages) throw new ElegansError('pdf_corrupt', 'no page of the PDF could be read');
     if (failed > 0) flags.push('truncated');
 
@@ -147,8 +181,24 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
     if (!/\S/.test(text)) flags.push('no_text_layer');
     const headings = [...b.headings, ...placeOutline(text, b.pages, outline)].sort((x, y) => x.start - y.start);
     const title = typeof info?.Title === 'string' ? info.Title.replace(/\s+/g, ' ').trim() || null : null;
-    return { text, pages: b.pages, headings, softLineBreaks: false, title, flags };
+    const geometry = b.geometry;
+    // OCR'd pages say so in their geometry (their boxes are OCR lines).
+    for (const g of geometry ?? []) {
+      const stat = ocrStats?.get(g.page);
+      if (stat) g.ocr = stat;
+    }
+    return {
+      text,
+      pages: b.pages,
+      headings,
+      softLineBreaks: false,
+      title,
+      flags,
+      geometry,
+      ...(ocrSummary ? { ocr: ocrSummary } : {}),
+    };
   } finally {
+    await ocr?.close();
     await doc.destroy().catch(() => undefined);
   }
 }

@@ -1,5 +1,5 @@
 import type { HeadingMark } from '../builder';
-import type { DocumentFlag, IngestLimits, PageSpan } from '../types';
+import type { DocumentFlag, IngestLimits, OcrOptions, OcrSummary, PageGeometry, PageSpan } from '../types';
 
 /** What each format parser hands to segmentation. */
 export interface FormatResult {
@@ -11,10 +11,14 @@ export interface FormatResult {
   title: string | null;
   flags: DocumentFlag[];
   encoding?: string;
+  ocr?: OcrSummary;
+  /** Per-page text boxes with offsets into `text` (PDF). */
+  geometry?: PageGeometry[];
 }
 
 export interface FormatContext {
   limits: IngestLimits;
+  ocr: OcrOptions;
   onProgress?: (fraction: number) => void;
   /** Throws parse_timeout once the time budget is spent (cooperative, for in-thread parses). */
   checkDeadline: () => void;

@@ -13,3 +13,4 @@ export function utf16(text: string, opts: { bigEndian?: boolean; bom?: boolean }
   const bom = opts.bom === false ? Buffer.alloc(0) : Buffer.from(opts.bigEndian ? [0xfe, 0xff] : [0xff, 0xfe]);
   return new Uint8Array(Buffer.concat([bom, body]));
 }
+export { scanPdf } from './scan';

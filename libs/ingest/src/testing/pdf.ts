@@ -15,6 +15,11 @@ export interface PdfFixturePage {
   columns?: [string[], string[]];
   /** A full-width line above the columns, in a larger font. */
   heading?: string;
+  /**
+   * A table above the columns: each row's cells drawn at `x` (one x per cell), 9 pt, then the
+   * caption (full width) and a gap of two lines before the columns.
+   */
+  table?: { rows: string[][]; x: number[]; caption?: string };
 }
 
 export interface OutlineEntry {
@@ -62,6 +67,17 @@ export async function makePdf(opts: PdfFixtureOptions): Promise<Uint8Array> {
     if (p.heading) {
       page.drawText(p.heading, { x: 72, y, size: size * 1.6, font: bold });
       y -= leading * 2;
+    }
+    if (p.table) {
+      for (const row of p.table.rows) {
+        row.forEach((cell, k) => page.drawText(cell, { x: p.table!.x[k] ?? 72, y, size: 9, font }));
+        y -= 9 * 1.3;
+      }
+      if (p.table.caption) {
+        y -= 9;
+        page.drawText(p.table.caption, { x: 72, y, size: 10, font });
+      }
+      y -= leading * 3;
     }
     for (const line of p.lines ?? []) {
       page.drawText(line, { x: 72, y, size, font });

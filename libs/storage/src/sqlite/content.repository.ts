@@ -26,16 +26,19 @@ export class SqliteContentRepository implements ContentRepository {
       );
       for (const p of parsed.pages) page.run(documentId, p.number, p.start, p.end, parsed.text.slice(p.start, p.end));
       const section = db.prepare(
-        'INSERT INTO sections (document_id, idx, title, level, char_start, char_end, page) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO sections (document_id, idx, title, level, char_start, char_end, page, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       );
-      parsed.sections.forEach((s, i) => section.run(documentId, i, s.title, s.level, s.start, s.end, s.page));
+      parsed.sections.forEach((s, i) =>
+        section.run(documentId, i, s.title, s.level, s.start, s.end, s.page, s.role ?? null),
+      );
       const sentence = db.prepare(
-        'INSERT INTO sentences (document_id, idx, char_start, char_end, page, section, text) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO sentences (document_id, idx, char_start, char_end, page, section, text, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       );
-      for (const s of parsed.sentences) sentence.run(documentId, s.index, s.start, s.end, s.page, s.section, s.text);
+      for (const s of parsed.sentences)
+        sentence.run(documentId, s.index, s.start, s.end, s.page, s.section, s.text, s.role ?? null);
       const passage = db.prepare(
         `INSERT INTO passages (document_id, idx, char_start, char_end, page_start, page_end, sentence_start,
-           sentence_end, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           sentence_end, text, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       for (const p of parsed.passages) {
         passage.run(
@@ -48,6 +51,7 @@ export class SqliteContentRepository implements ContentRepository {
           p.sentenceStart,
           p.sentenceEnd,
           p.text,
+          p.role ?? null,
         );
       }
     });
@@ -83,22 +87,25 @@ export class SqliteContentRepository implements ContentRepository {
       .all(documentId) as ParsedDocument['pages'];
     const sections = db
       .prepare(
-        'SELECT title, level, char_start AS start, char_end AS end, page FROM sections WHERE document_id = ? ORDER BY idx',
+        'SELECT title, level, char_start AS start, char_end AS end, page, role FROM sections WHERE document_id = ? ORDER BY idx',
       )
-      .all(documentId) as ParsedDocument['sections'];
+      .all(documentId)
+      .map(dropNullRole) as ParsedDocument['sections'];
     const sentences = db
       .prepare(
-        `SELECT idx AS "index", char_start AS start, char_end AS end, page, text, section
+        `SELECT idx AS "index", char_start AS start, char_end AS end, page, text, section, role
          FROM sentences WHERE document_id = ? ORDER BY idx`,
       )
-      .all(documentId) as ParsedDocument['sentences'];
+      .all(documentId)
+      .map(dropNullRole) as ParsedDocument['sentences'];
     const passages = db
       .prepare(
         `SELECT idx AS "index", char_start AS start, char_end AS end, page_start AS pageStart, page_end AS pageEnd,
-           text, sentence_start AS sentenceStart, sentence_end AS sentenceEnd
+           text, sentence_start AS sentenceStart, sentence_end AS sentenceEnd, role
          FROM passages WHERE document_id = ? ORDER BY idx`,
       )
-      .all(documentId) as ParsedDocument['passages'];
+      .all(documentId)
+      .map(dropNullRole) as ParsedDocument['passages'];
     return {
       text: text.text,
       pages,
@@ -134,4 +141,11 @@ export class SqliteContentRepository implements ContentRepository {
     }
     return out;
   }
+}
+
+/** Rows stored before roles existed have role NULL: leave `role` absent (read as body), never null. */
+function dropNullRole(row: unknown): unknown {
+  const r = row as { role?: string | null };
+  if (r.role == null) delete r.role;
+  return r;
 }

@@ -2,7 +2,14 @@ import type { DocumentStatus } from '@elegans/common';
 import type { DocumentFormat } from '@elegans/ingest';
 import { randomUUID } from 'node:crypto';
 import type { DocumentRepository } from '../repositories';
-import type { DocumentListQuery, DocumentPage, DocumentPatch, DocumentRecord, NewDocument } from '../types';
+import type {
+  CollectionSummary,
+  DocumentListQuery,
+  DocumentPage,
+  DocumentPatch,
+  DocumentRecord,
+  NewDocument,
+} from '../types';
 import type { SqliteDatabase } from './database';
 
 interface DocumentRow {
@@ -212,5 +219,14 @@ export class SqliteDocumentRepository implements DocumentRepository {
       n: number;
     }[];
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
+  async listCollections(tenantId: string): Promise<CollectionSummary[]> {
+    return this.db
+      .prepare(
+        `SELECT collection AS name, count(*) AS documents, min(created_at) AS createdAt
+           FROM documents WHERE tenant_id = ? GROUP BY collection ORDER BY collection`,
+      )
+      .all(tenantId) as CollectionSummary[];
   }
 }

@@ -127,5 +127,15 @@ CREATE TABLE batch_items (
 CREATE INDEX batch_items_document ON batch_items(document_id);
 `,
     },
+    {
+      // Issue 14: structure roles (libs/ingest/src/structure). NULL = parsed before roles existed (read as body).
+      version: 2,
+      name: 'structure-roles',
+      sql: `
+ALTER TABLE sections ADD COLUMN role TEXT;
+ALTER TABLE sentences ADD COLUMN role TEXT;
+ALTER TABLE passages ADD COLUMN role TEXT;
+`,
+    },
   ],
 };

@@ -1,0 +1,94 @@
+import type { RawItem } from '../formats/pdf-layout';
+import type { OcrOptions, OcrSummary } from '../types';
+import { OcrEngine, OcrTimeoutError, type OcrPageResult } from './engine';
+import { renderPageGray, type RenderablePage } from './render';
+
+/** Fewer visible characters than this and a page counts as having no usable text layer. */
+export const MIN_TEXT_LAYER_CHARS = 8;
+
+export function visibleChars(items: RawItem[]): number {
+  let n = 0;
+  for (const i of items) n += i.str.replace(/\s+/g, '').length;
+  return n;
+}
+
+/**
+ * Decides per page whether to OCR, runs it within the document's limits and turns the result into
+ * text items in PDF user space, so OCR'd text goes through the same layout, boilerplate, paragraph
+ * and segmentation code as a text layer. Owns one OcrEngine for the document (close() when done).
+ */
+export class PageOcr {
+  private readonly engine = new OcrEngine();
+  private started = 0;
+  private confSum = 0;
+  readonly summary: OcrSummary = { pages: [], words: 0, confidence: null, failed: [], ms: 0 };
+  /** Per OCR'd page: Tesseract's confidence and word count (for PageGeometry.ocr). */
+  readonly pageStats = new Map<number, { confidence: number; words: number }>();
+
+  constructor(private readonly opts: OcrOptions) {}
+
+  wants(items: RawItem[]): boolean {
+    if (this.opts.mode === 'off') return false;
+    return this.opts.mode === 'force' || visibleChars(items) < MIN_TEXT_LAYER_CHARS;
+  }
+
+  /**
+   * OCR of one page; null when the page failed or was over a limit (recorded in `summary.failed`).
+   * `view` is the page's [x0, y0, x1, y1] (PDF user space, bottom-left origin).
+   */
+  async page(page: RenderablePage, pageNumber: number, view: number[]): Promise<RawItem[] | null> {
+    if (!this.started) this.started = Date.now();
+    const fail = (code: OcrSummary['failed'][number]['code']): null => {
+      this.summary.failed.push({ page: pageNumber, code });
+      return null;
+    };
+    if (this.summary.pages.length >= this.opts.maxPages) return fail('ocr_page_limit');
+    const left = this.opts.totalTimeoutMs - (Date.now() - this.started);
+    if (left <= 0) return fail('ocr_time_limit');
+    const t0 = Date.now();
+    try {
+      const img = await renderPageGray(page, this.opts.dpi);
+      const res = await this.engine.recognize(img.pgm, img.dpi, Math.min(this.opts.pageTimeoutMs, left));
+      if (res.lines.length && res.confidence < this.opts.minConfidence) return fail('ocr_low_confidence');
+      const items = toItems(res, img.dpi, view);
+      const words = res.lines.reduce((n, l) => n + l.words.length, 0);
+      this.summary.pages.push(pageNumber);
+      this.summary.words += words;
+      this.pageStats.set(pageNumber, { confidence: res.confidence, words });
+      this.confSum += res.confidence * words;
+      this.summary.confidence = this.summary.words ? Math.round((this.confSum / this.summary.words) * 10) / 10 : null;
+      return items;
+    } catch (err) {
+      if (err instanceof OcrTimeoutError)
+        return fail(left < this.opts.pageTimeoutMs ? 'ocr_time_limit' : 'ocr_timeout');
+      return fail('ocr_failed');
+    } finally {
+      this.summary.ms += Date.now() - t0;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.engine.close();
+  }
+}
+
+/**
+ * One text item per OCR line, at the line's bottom edge, with the line's height as font size: the
+ * words of a Tesseract line share one baseline cluster in layoutPage, and lines never cross a
+ * column because Tesseract finds the blocks first.
+ */
+function toItems(res: OcrPageResult, dpi: number, view: number[]): RawItem[] {
+  const [vx0 = 0, vy0 = 0, vx1 = 612, vy1 = 792] = view;
+  const left = Math.min(vx0, vx1);
+  const top = Math.max(vy0, vy1);
+  const k = 72 / dpi;
+  return res.lines.map((l) => {
+    const size = Math.max(1, (l.y1 - l.y0) * k * 0.8);
+    return {
+      str: l.text,
+      transform: [size, 0, 0, size, left + l.x0 * k, top - l.y1 * k + size * 0.2],
+      width: (l.x1 - l.x0) * k,
+      height: size,
+    };
+  });
+}

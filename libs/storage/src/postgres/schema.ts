@@ -1,0 +1,139 @@
+import type { PgMigrationSet } from './migrate';
+
+/**
+ * PostgreSQL mirror of storage's SQLite set (`../sqlite/schema.ts`): same tables, same columns, same
+ * version numbers. Timestamps stay ISO-8601 TEXT, as in SQLite, so both backends hand the services
+ * identical strings and cursors; JSON columns are JSONB; byte counts are BIGINT.
+ */
+export const storagePgMigrations: PgMigrationSet = {
+  name: 'storage',
+  migrations: [
+    {
+      version: 1,
+      name: 'tenants-keys-documents-content',
+      sql: `
+CREATE TABLE tenants (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  key_hash TEXT NOT NULL UNIQUE,
+  prefix TEXT NOT NULL,
+  label TEXT,
+  created_at TEXT NOT NULL,
+  last_used_at TEXT,
+  revoked_at TEXT
+);
+CREATE INDEX api_keys_tenant ON api_keys(tenant_id);
+CREATE TABLE documents (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  collection TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  filename TEXT,
+  mime_type TEXT,
+  format TEXT NOT NULL,
+  bytes BIGINT NOT NULL,
+  metadata JSONB NOT NULL DEFAULT '{}',
+  title TEXT,
+  language TEXT,
+  status TEXT NOT NULL,
+  progress INTEGER NOT NULL DEFAULT 0,
+  timings JSONB NOT NULL DEFAULT '{}',
+  page_count INTEGER,
+  char_count INTEGER,
+  token_count INTEGER,
+  sentence_count INTEGER,
+  passage_count INTEGER,
+  flags JSONB NOT NULL DEFAULT '[]',
+  error_code TEXT,
+  error_message TEXT,
+  job_id TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (tenant_id, content_hash)
+);
+CREATE INDEX documents_tenant_created ON documents(tenant_id, created_at DESC, id DESC);
+CREATE INDEX documents_content_hash ON documents(content_hash);
+CREATE TABLE document_texts (
+  document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+  text TEXT NOT NULL
+);
+CREATE TABLE pages (
+  document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  number INTEGER NOT NULL,
+  char_start INTEGER NOT NULL,
+  char_end INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  PRIMARY KEY (document_id, number)
+);
+CREATE TABLE sections (
+  document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  level INTEGER NOT NULL,
+  char_start INTEGER NOT NULL,
+  char_end INTEGER NOT NULL,
+  page INTEGER NOT NULL,
+  PRIMARY KEY (document_id, idx)
+);
+CREATE TABLE sentences (
+  document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  char_start INTEGER NOT NULL,
+  char_end INTEGER NOT NULL,
+  page INTEGER NOT NULL,
+  section INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  PRIMARY KEY (document_id, idx)
+);
+CREATE TABLE passages (
+  document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  char_start INTEGER NOT NULL,
+  char_end INTEGER NOT NULL,
+  page_start INTEGER NOT NULL,
+  page_end INTEGER NOT NULL,
+  sentence_start INTEGER NOT NULL,
+  sentence_end INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  PRIMARY KEY (document_id, idx)
+);
+CREATE TABLE results (
+  document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  data JSONB NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (document_id, kind)
+);
+CREATE TABLE batches (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  status TEXT NOT NULL,
+  total INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE batch_items (
+  batch_id TEXT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
+  document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  PRIMARY KEY (batch_id, document_id)
+);
+CREATE INDEX batch_items_document ON batch_items(document_id);
+`,
+    },
+    {
+      version: 2,
+      name: 'structure-roles',
+      sql: `
+ALTER TABLE sections ADD COLUMN role TEXT;
+ALTER TABLE sentences ADD COLUMN role TEXT;
+ALTER TABLE passages ADD COLUMN role TEXT;
+`,
+    },
+  ],
+};
