@@ -8,7 +8,7 @@ WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ ca-certificates \
  && rm -rf /var/lib/apt/lists/*
-ENV ONNXRUNTIME_NODE_INSTALL_CUDA=skip
+# .npmrc (copied here) tells onnxruntime-node to skip its CUDA download.
 COPY . .
 # `npm ci` runs `prepare`, which is `npm run build` (tsc + tsc-alias into dist/).
 RUN npm ci && npm prune --omit=dev
