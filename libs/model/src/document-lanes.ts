@@ -5,9 +5,8 @@ import type { SentenceInput } from './timesteps';
 
 /**
  * How one long document is streamed in parallel lanes (see embedDocumentInLanes).
- * Defaults were measured (bench/lanes-quality.ts, libs/model/README.md "Lanes"): with a 1,024-token
- * warm-up the vectors keep a cosine of ≥ .99 to the exactly carried ones on real text and nDCG@10 moves
- * by less than .005 on Cranfield and SQuAD articles.
+ * The defaults are NOT yet measured against the exact carried state on Cranfield or SQuAD articles (issue 14);
+ * the worker keeps the exact path (MODEL_LANES=1) until they are.
  */
 export interface LaneOptions {
   /** Most lanes (segments streamed at once); 1 = the exact carried path. */
