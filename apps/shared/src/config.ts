@@ -53,6 +53,8 @@ const schema = z.object({
   /** SIGTERM: how long the worker waits for its active job before handing it back. */
   SHUTDOWN_TIMEOUT_MS: int(25_000, 0),
   SSE_POLL_MS: int(300, 20, 10_000),
+  /** `GET /v1/documents/:id/geometry`: the longest character range one request may ask for (400 past it). */
+  GEOMETRY_MAX_RANGE_CHARS: int(100_000, 1, 100_000_000),
   /** The built web app served at `/`; defaults to `web/` beside the compiled apps (dist/web). */
   WEB_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { unpackBoxes } from '../geometry';
 import { parseDocument } from '../parse';
 import { makePdf, scanPdf } from '../testing';
 import { offlineWorkerOptions } from './engine';
@@ -56,7 +57,7 @@ describe('OCR (tesseract.js, offline)', () => {
     const boxOf = (d: typeof doc, word: string) => {
       const g = d.geometry!.find((x) => x.page === 1)!;
       const at = d.text.indexOf(word, d.pages[0]!.start);
-      return g.boxes.find((b) => b.start <= at && at < b.end)!;
+      return unpackBoxes(g).find((b) => b.start <= at && at < b.end)!;
     };
     for (const word of ['warehouse', 'Quarterly', 'Monday']) {
       const o = boxOf(doc, word);
