@@ -136,8 +136,15 @@ ALTER TABLE passages ADD COLUMN role TEXT;
 `,
     },
     {
-      // Packed boxes as BYTEA, the same little-endian bytes as SQLite's BLOBs.
       version: 3,
+      name: 'api-key-admin',
+      sql: `
+ALTER TABLE api_keys ADD COLUMN is_admin BOOLEAN NOT NULL DEFAULT FALSE;
+`,
+    },
+    {
+      // Packed boxes as BYTEA, the same little-endian bytes as SQLite's BLOBs.
+      version: 4,
       name: 'page-geometry',
       sql: `
 CREATE TABLE page_geometry (

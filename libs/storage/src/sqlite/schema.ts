@@ -138,12 +138,21 @@ ALTER TABLE passages ADD COLUMN role TEXT;
 `,
     },
     {
+      // Issue 13: admin keys open the operator surfaces (Bull Board at /admin/queues). Keys made
+      // before this migration are tenant keys (0); only `elegans keys create --admin` sets 1.
+      version: 3,
+      name: 'api-key-admin',
+      sql: `
+ALTER TABLE api_keys ADD COLUMN is_admin INTEGER NOT NULL DEFAULT 0;
+`,
+    },
+    {
       // Issue 15: where each page's words sit, for citation highlights (libs/ingest PageGeometry).
       // One row per page, boxes packed as little-endian arrays: `offsets` Int32 [start, end] and
       // `rects` Float32 [x, y, width, height] per box (24 bytes a word; JSON would be ~80).
-      // char_start/char_end span the page's boxes, so a character range finds its pages by index.
+      // char_start/char_end are the page's text span, so a character range finds its pages by index.
       // Sentences by page: the pages route reads one page's sentences without the whole document.
-      version: 3,
+      version: 4,
       name: 'page-geometry',
       sql: `
 CREATE TABLE page_geometry (
