@@ -23,12 +23,23 @@ interface GeometryBody {
   start: number;
   end: number;
   geometry: boolean;
-  pages: { page: number; width: number; height: number; boxes: { x: number; y: number; width: number; height: number }[] }[];
+  pages: {
+    page: number;
+    width: number;
+    height: number;
+    boxes: { x: number; y: number; width: number; height: number }[];
+  }[];
 }
 
 interface PagesBody {
   pageCount: number;
-  pages: { number: number; start: number; end: number; text?: string; sentences?: { index: number; start: number; end: number }[] }[];
+  pages: {
+    number: number;
+    start: number;
+    end: number;
+    text?: string;
+    sentences?: { index: number; start: number; end: number }[];
+  }[];
 }
 
 describe('content routes: geometry, pages, sections', () => {
@@ -49,9 +60,14 @@ describe('content routes: geometry, pages, sections', () => {
       startWorker(env),
     ]);
     const pdf = await upload(api.url, alice, await makePdf({ pages: PAGES }), { filename: 'vostra.pdf' });
-    const txt = await upload(api.url, alice, new TextEncoder().encode('# Notes\n\nA plain note. It has two sentences.\n'), {
-      filename: 'notes.md',
-    });
+    const txt = await upload(
+      api.url,
+      alice,
+      new TextEncoder().encode('# Notes\n\nA plain note. It has two sentences.\n'),
+      {
+        filename: 'notes.md',
+      },
+    );
     [pdfDoc, textDoc] = await Promise.all(
       [pdf, txt].map((u) => waitForStatus(api.url, alice, u.body.id as string, (d) => d.status === 'ready')),
     );
@@ -96,19 +112,16 @@ describe('content routes: geometry, pages, sections', () => {
   it('splits a range across pages and clips a range inside a word', async () => {
     const [, endOf1] = await sentenceRange(pdfDoc.id, 1, 'The valley');
     const [startOf2] = await sentenceRange(pdfDoc.id, 2, 'The reservoir dam');
-    const both = (await getJson(
-      `${api.url}/v1/documents/${pdfDoc.id}/geometry?start=${endOf1 - 4}&end=${startOf2 + 3}`,
-      alice,
-    )).body as unknown as GeometryBody;
+    const both = (
+      await getJson(`${api.url}/v1/documents/${pdfDoc.id}/geometry?start=${endOf1 - 4}&end=${startOf2 + 3}`, alice)
+    ).body as unknown as GeometryBody;
     expect(both.pages.map((p) => p.page)).toEqual([1, 2]);
-    const [whole] = (await getJson(
-      `${api.url}/v1/documents/${pdfDoc.id}/geometry?start=${startOf2}&end=${startOf2 + 3}`,
-      alice,
-    )).body.pages as GeometryBody['pages'];
-    const [part] = (await getJson(
-      `${api.url}/v1/documents/${pdfDoc.id}/geometry?start=${startOf2 + 1}&end=${startOf2 + 3}`,
-      alice,
-    )).body.pages as GeometryBody['pages'];
+    const [whole] = (
+      await getJson(`${api.url}/v1/documents/${pdfDoc.id}/geometry?start=${startOf2}&end=${startOf2 + 3}`, alice)
+    ).body.pages as GeometryBody['pages'];
+    const [part] = (
+      await getJson(`${api.url}/v1/documents/${pdfDoc.id}/geometry?start=${startOf2 + 1}&end=${startOf2 + 3}`, alice)
+    ).body.pages as GeometryBody['pages'];
     // "The" vs "he": the same right edge, a later left edge.
     expect(part!.boxes[0]!.x).toBeGreaterThan(whole!.boxes[0]!.x + 1);
     expect(part!.boxes[0]!.x + part!.boxes[0]!.width).toBeCloseTo(whole!.boxes[0]!.x + whole!.boxes[0]!.width, 1);
@@ -118,7 +131,15 @@ describe('content routes: geometry, pages, sections', () => {
     const md = await getJson(`${api.url}/v1/documents/${textDoc.id}/geometry?start=0&end=5`, alice);
     expect(md.status).toBe(200);
     expect(md.body).toEqual({ documentId: textDoc.id, start: 0, end: 5, geometry: false, pages: [] });
-    for (const q of ['', 'start=5', 'start=5&end=5', 'start=9&end=2', 'start=-1&end=4', 'start=a&end=4', 'start=0&end=2.5']) {
+    for (const q of [
+      '',
+      'start=5',
+      'start=5&end=5',
+      'start=9&end=2',
+      'start=-1&end=4',
+      'start=a&end=4',
+      'start=0&end=2.5',
+    ]) {
       const r = await getJson(`${api.url}/v1/documents/${pdfDoc.id}/geometry?${q}`, alice);
       expect(r.status, q).toBe(400);
       expect(r.body.code, q).toBe('validation_failed');
@@ -152,7 +173,8 @@ describe('content routes: geometry, pages, sections', () => {
     expect(some.pageCount).toBe(3);
     expect(some.pages).toEqual(all.pages.slice(1));
     expect((await getJson(`${api.url}/v1/documents/${pdfDoc.id}/pages?from=3&to=2`, alice)).status).toBe(400);
-    const one = (await getJson(`${api.url}/v1/documents/${pdfDoc.id}/pages?page=3`, alice)).body as unknown as PagesBody;
+    const one = (await getJson(`${api.url}/v1/documents/${pdfDoc.id}/pages?page=3`, alice))
+      .body as unknown as PagesBody;
     const p3 = one.pages[0]!;
     expect(p3.text).toBe(PAGES[2]!.join(' '));
     expect(p3.sentences!.map((s) => p3.text!.slice(s.start - p3.start, s.end - p3.start))).toEqual(PAGES[2]);

@@ -219,7 +219,14 @@ describe('sqlite storage', () => {
     const a = await s.tenants.create('a');
     const d = (await s.documents.create(newDoc(a.id, 'g')))!;
     const p = parsed('Hello world.\n\nSecond page.');
-    const box = (start: number, end: number, x: number, y: number) => ({ start, end, x, y, width: 40.25, height: 12.5 });
+    const box = (start: number, end: number, x: number, y: number) => ({
+      start,
+      end,
+      x,
+      y,
+      width: 40.25,
+      height: 12.5,
+    });
     p.geometry = [
       { page: 1, width: 612, height: 792, ...packBoxes([box(0, 5, 72, 100), box(6, 12, 116.5, 100)]) },
       {

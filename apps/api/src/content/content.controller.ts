@@ -50,7 +50,8 @@ export class ContentController {
 
   @Get(':id/pages')
   @ApiOperation({
-    summary: 'Page spans of the document text (all, or pages `from`..`to`); with `page`, that page’s text and sentences',
+    summary:
+      'Page spans of the document text (all, or pages `from`..`to`); with `page`, that page’s text and sentences',
     description: 'Offsets are [start, end) into the document text, the same as in citations.',
   })
   @ApiQuery({ name: 'page', required: false, type: Number })

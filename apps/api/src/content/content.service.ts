@@ -129,7 +129,10 @@ export class ContentService {
     const doc = await this.document(tenantId, id);
     if (doc.charCount === null) throw this.notParsed(doc);
     if (start >= doc.charCount) {
-      throw new ElegansError('validation_failed', `start ${start} is past the end of the text (${doc.charCount} characters)`);
+      throw new ElegansError(
+        'validation_failed',
+        `start ${start} is past the end of the text (${doc.charCount} characters)`,
+      );
     }
     const stored = await this.storage.content.getGeometry(id, start, end);
     const base = { documentId: id, start, end };

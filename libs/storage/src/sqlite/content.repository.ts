@@ -1,5 +1,13 @@
 import { ElegansError } from '@elegans/common';
-import type { DocumentFlag, DocumentFormat, PageGeometry, PageSpan, ParsedDocument, Section, Sentence } from '@elegans/ingest';
+import type {
+  DocumentFlag,
+  DocumentFormat,
+  PageGeometry,
+  PageSpan,
+  ParsedDocument,
+  Section,
+  Sentence,
+} from '@elegans/ingest';
 import { endianness } from 'node:os';
 import type { ContentRepository } from '../repositories';
 import type { StoredPage } from '../types';
