@@ -1,5 +1,12 @@
 import { existsSync } from 'node:fs';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
+import {
+  PDFDocument,
+  popGraphicsState,
+  pushGraphicsState,
+  setTextRenderingMode,
+  StandardFonts,
+  TextRenderingMode,
+} from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { highlightBoxes } from '../geometry';
 import { parseDocument } from '../parse';
@@ -125,4 +132,39 @@ describe('OCR (tesseract.js, offline)', () => {
     expect(low.meta.ocr?.failed).toEqual([{ page: 1, code: 'ocr_low_confidence' }]);
     expect(low.text).not.toContain('revenue');
   }, 60_000);
+
+  it('OCRs a scan whose text layer is a few invisible characters, and keeps a real text layer', async () => {
+    const text = await makePdf({ pages: [PAGE1], fontSize: 14 });
+    const scan = await scanPdf(text, { dpi: 100 });
+    // A scanner's leftover: 16 invisible characters (render mode 3) over the page image.
+    const stamped = await withText(scan, ['Scan 0042 batch 7'], TextRenderingMode.Invisible);
+    const doc = await parseDocument(stamped, { ocr: { mode: 'auto', dpi: 150 } });
+    expect(doc.meta.ocr?.pages).toEqual([1]);
+    expect(doc.text).toContain('warehouse');
+    expect(doc.text).not.toContain('batch 7');
+    // A visible stamp of the same length over the scan is not the page's text either.
+    const visible = await withText(scan, ['Scan 0042 batch 7'], TextRenderingMode.Fill);
+    expect((await parseDocument(visible, { ocr: { mode: 'auto', dpi: 150 } })).meta.ocr?.pages).toEqual([1]);
+    // The same characters on a page without an image are that page's text: no OCR.
+    const plain = await makePdf({ pages: [['Scan 0042 batch 7']] });
+    const plainDoc = await parseDocument(plain, { ocr: { mode: 'auto' } });
+    expect(plainDoc.meta.ocr).toBeUndefined();
+    expect(plainDoc.text).toContain('batch 7');
+    // A searchable scan (an invisible text layer with the page's words) keeps its text layer.
+    const searchable = await withText(scan, PAGE1, TextRenderingMode.Invisible);
+    const kept = await parseDocument(searchable, { ocr: { mode: 'auto' } });
+    expect(kept.meta.ocr).toBeUndefined();
+    expect(kept.text).toContain('renegotiated');
+  }, 60_000);
 });
+
+/** `lines` drawn on page 1 in the given render mode (invisible text is how scanners add a layer). */
+async function withText(pdf: Uint8Array, lines: string[], mode: TextRenderingMode): Promise<Uint8Array> {
+  const doc = await PDFDocument.load(pdf);
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const page = doc.getPage(0);
+  page.pushOperators(pushGraphicsState(), setTextRenderingMode(mode));
+  lines.forEach((l, i) => page.drawText(l, { x: 72, y: 700 - i * 20, size: 12, font }));
+  page.pushOperators(popGraphicsState());
+  return doc.save();
+}

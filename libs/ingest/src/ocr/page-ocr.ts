@@ -1,10 +1,19 @@
 import type { RawItem } from '../formats/pdf-layout';
 import type { OcrOptions, OcrSummary } from '../types';
 import { OcrEngine, OcrTimeoutError, type OcrPageResult } from './engine';
+import { largestImageCover, type OperatorListPage, type PdfOps } from './image-cover';
 import { renderPageGray, type RenderablePage } from './render';
 
 /** Fewer visible characters than this and a page counts as having no usable text layer. */
 export const MIN_TEXT_LAYER_CHARS = 8;
+/**
+ * Over a page-sized image (a scan), a text layer this short is a stamp or a scanner's leftover
+ * (often invisible, render mode 3), not the page's text: the page is OCR'd. A real OCR layer of a
+ * searchable scan has far more characters and is kept.
+ */
+export const SCAN_STAMP_MAX_CHARS = 64;
+/** An image covering this share of the page makes it a scan. */
+export const FULL_PAGE_IMAGE = 0.8;
 
 export function visibleChars(items: RawItem[]): number {
   let n = 0;
@@ -27,9 +36,18 @@ export class PageOcr {
 
   constructor(private readonly opts: OcrOptions) {}
 
-  wants(items: RawItem[]): boolean {
+  /**
+   * Whether a page gets OCR: `force` always; `auto` when its text layer is not usable, that is
+   * under MIN_TEXT_LAYER_CHARS characters, or under SCAN_STAMP_MAX_CHARS over a page-sized image
+   * (read from the operator list only for such short text layers).
+   */
+  async wants(items: RawItem[], page?: OperatorListPage, ops?: PdfOps): Promise<boolean> {
     if (this.opts.mode === 'off') return false;
-    return this.opts.mode === 'force' || visibleChars(items) < MIN_TEXT_LAYER_CHARS;
+    if (this.opts.mode === 'force') return true;
+    const chars = visibleChars(items);
+    if (chars < MIN_TEXT_LAYER_CHARS) return true;
+    if (chars >= SCAN_STAMP_MAX_CHARS || !page || !ops) return false;
+    return (await largestImageCover(page, ops).catch(() => 0)) >= FULL_PAGE_IMAGE;
   }
 
   /**
