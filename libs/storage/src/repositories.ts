@@ -28,7 +28,14 @@ export interface TenantRepository {
 
 export interface ApiKeyRepository {
   /** Stores only the key's hash; the plaintext never reaches storage. */
-  create(input: { tenantId: string; keyHash: string; prefix: string; label?: string | null }): Promise<ApiKeyRecord>;
+  create(input: {
+    tenantId: string;
+    keyHash: string;
+    prefix: string;
+    label?: string | null;
+    /** Default false: a tenant key. */
+    isAdmin?: boolean;
+  }): Promise<ApiKeyRecord>;
   /** The active (not revoked) key with this hash, or null. */
   findActiveByHash(keyHash: string): Promise<ApiKeyRecord | null>;
   touch(id: string, at?: Date): Promise<void>;
