@@ -99,8 +99,8 @@ describe('sqlite storage', () => {
     dir = mkdtempSync(join(tmpdir(), 'elegans-storage-'));
     s = openStorage({ databasePath: join(dir, 'db.sqlite'), dataDir: dir });
   });
-  afterEach(() => {
-    s.close();
+  afterEach(async () => {
+    await s.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
