@@ -139,6 +139,8 @@ export class AskService implements OnApplicationShutdown {
           documentId: s.documentId,
           passage: p.id,
           vector: top ? (sentenceIndex?.vector(s.id) ?? null) : null,
+          // A note or reference answers only when no body sentence answers as well (answerQuestion).
+          ...(s.role ? { role: s.role } : {}),
         });
       }
       if (!top) continue;
