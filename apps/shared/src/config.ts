@@ -70,6 +70,8 @@ const schema = z.object({
   MODEL_LANE_MIN_SEGMENT_TOKENS: int(2048, 1),
   /** Longest segment: a round of lanes covers at most lanes × this, and ends in a checkpoint and a progress update. */
   MODEL_LANE_MAX_SEGMENT_TOKENS: int(4096, 1),
+  /** `GET /v1/documents/:id/geometry`: the longest character range one request may ask for (400 past it). */
+  GEOMETRY_MAX_RANGE_CHARS: int(100_000, 1, 100_000_000),
   /** POST /v1/embeddings: inputs per request (2048 is OpenAI's own limit, so SDK batch sizes fit). */
   EMBEDDINGS_MAX_INPUTS: int(2048, 1, 100_000),
   /** POST /v1/embeddings: tokens of one input, counted with the liquid model's tokenizer. */
