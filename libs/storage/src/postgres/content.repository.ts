@@ -1,7 +1,21 @@
 import { ElegansError } from '@elegans/common';
-import type { DocumentFlag, DocumentFormat, ParsedDocument } from '@elegans/ingest';
+import type {
+  DocumentFlag,
+  DocumentFormat,
+  PageGeometry,
+  PageSpan,
+  ParsedDocument,
+  Section,
+  Sentence,
+} from '@elegans/ingest';
 import type { ContentRepository } from '../repositories';
-import { CONTENT_TABLES } from '../sqlite/content.repository';
+import {
+  bytesOf,
+  CONTENT_TABLES,
+  geometryOf,
+  PARSED_TABLES,
+  type GeometryRow,
+} from '../sqlite/content.repository';
 import type { StoredPage } from '../types';
 import { inTransaction, isPgForeignKeyError, pgText, type PgPool } from './database';
 
@@ -20,7 +34,7 @@ export class PgContentRepository implements ContentRepository {
         // cascades), and a document already gone is reported as cancellation at once.
         const doc = await c.query('SELECT 1 FROM documents WHERE id = $1 FOR KEY SHARE', [documentId]);
         if (doc.rowCount === 0) throw new ElegansError('cancelled', 'document was deleted while processing');
-        for (const t of ['document_texts', 'pages', 'sections', 'sentences', 'passages']) {
+        for (const t of PARSED_TABLES) {
           await c.query(`DELETE FROM ${t} WHERE document_id = $1`, [documentId]);
         }
         await c.query('INSERT INTO document_texts (document_id, text) VALUES ($1, $2)', [documentId, text]);
@@ -85,6 +99,36 @@ export class PgContentRepository implements ContentRepository {
             passages.map((p) => p.role ?? null),
           ],
         );
+        // Page geometry, packed as in SQLite (little-endian Int32 offsets, Float32 rects per box).
+        const spans = new Map(parsed.pages.map((p) => [p.number, p]));
+        const geometry = parsed.geometry ?? [];
+        if (geometry.length > 0) {
+          const bounds = geometry.map((g) => {
+            const n = g.offsets.length >> 1;
+            const span = spans.get(g.page);
+            // The page's text span; boxes lie inside it (an empty page has an empty span).
+            return [span?.start ?? (n ? g.offsets[0]! : 0), span?.end ?? (n ? g.offsets[2 * n - 1]! : 0), n] as const;
+          });
+          await c.query(
+            `INSERT INTO page_geometry (document_id, page, width, height, char_start, char_end, box_count, offsets,
+               rects, ocr_confidence, ocr_words)
+             SELECT $1, * FROM unnest($2::int[], $3::float8[], $4::float8[], $5::int[], $6::int[], $7::int[],
+               $8::bytea[], $9::bytea[], $10::float8[], $11::int[])`,
+            [
+              documentId,
+              geometry.map((g) => g.page),
+              geometry.map((g) => g.width),
+              geometry.map((g) => g.height),
+              bounds.map((b) => b[0]),
+              bounds.map((b) => b[1]),
+              bounds.map((b) => b[2]),
+              geometry.map((g) => bytesOf(g.offsets)),
+              geometry.map((g) => bytesOf(g.rects)),
+              geometry.map((g) => g.ocr?.confidence ?? null),
+              geometry.map((g) => g.ocr?.words ?? null),
+            ],
+          );
+        }
       });
     } catch (err) {
       if (isPgForeignKeyError(err)) throw new ElegansError('cancelled', 'document was deleted while processing');
@@ -156,6 +200,59 @@ export class PgContentRepository implements ContentRepository {
       [documentId],
     );
     return r.rows;
+  }
+
+  async getPage(documentId: string, number: number): Promise<StoredPage | null> {
+    const r = await this.pool.query<StoredPage>(
+      'SELECT number, char_start AS start, char_end AS "end", text FROM pages WHERE document_id = $1 AND number = $2',
+      [documentId, number],
+    );
+    return r.rows[0] ?? null;
+  }
+
+  async getPageSpans(documentId: string, range?: { from: number; to: number }): Promise<PageSpan[]> {
+    const r = await this.pool.query<PageSpan>(
+      `SELECT number, char_start AS start, char_end AS "end" FROM pages
+       WHERE document_id = $1 AND number BETWEEN $2 AND $3 ORDER BY number`,
+      [documentId, range?.from ?? 1, range?.to ?? 2_147_483_647],
+    );
+    return r.rows;
+  }
+
+  async countPages(documentId: string): Promise<number> {
+    const r = await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM pages WHERE document_id = $1', [
+      documentId,
+    ]);
+    return r.rows[0]!.n;
+  }
+
+  async getSentencesOnPage(documentId: string, page: number): Promise<Sentence[]> {
+    const r = await this.pool.query(
+      `SELECT idx AS "index", char_start AS start, char_end AS "end", page, text, section, role
+       FROM sentences WHERE document_id = $1 AND page = $2 ORDER BY idx`,
+      [documentId, page],
+    );
+    return r.rows.map(dropNullRole) as Sentence[];
+  }
+
+  async getSections(documentId: string): Promise<Section[]> {
+    const r = await this.pool.query(
+      `SELECT title, level, char_start AS start, char_end AS "end", page, role FROM sections
+       WHERE document_id = $1 ORDER BY idx`,
+      [documentId],
+    );
+    return r.rows.map(dropNullRole) as Section[];
+  }
+
+  async getGeometry(documentId: string, start: number, end: number): Promise<PageGeometry[] | null> {
+    const r = await this.pool.query<GeometryRow>(
+      `SELECT page, width, height, offsets, rects, ocr_confidence, ocr_words FROM page_geometry
+       WHERE document_id = $1 AND char_start < $2 AND char_end > $3 ORDER BY page`,
+      [documentId, end, start],
+    );
+    if (r.rows.length > 0) return r.rows.map(geometryOf);
+    const any = await this.pool.query('SELECT 1 FROM page_geometry WHERE document_id = $1 LIMIT 1', [documentId]);
+    return any.rowCount ? [] : null;
   }
 
   async countRows(documentId: string): Promise<Record<string, number>> {
