@@ -9,13 +9,7 @@ import type {
   Sentence,
 } from '@elegans/ingest';
 import type { ContentRepository } from '../repositories';
-import {
-  bytesOf,
-  CONTENT_TABLES,
-  geometryOf,
-  PARSED_TABLES,
-  type GeometryRow,
-} from '../sqlite/content.repository';
+import { bytesOf, CONTENT_TABLES, geometryOf, PARSED_TABLES, type GeometryRow } from '../sqlite/content.repository';
 import type { StoredPage } from '../types';
 import { inTransaction, isPgForeignKeyError, pgText, type PgPool } from './database';
 
