@@ -2,7 +2,7 @@ import { ElegansError } from '@elegans/common';
 import type { DocumentRecord, Storage } from '@elegans/storage';
 import { Inject, Injectable } from '@nestjs/common';
 import { STORAGE } from '../../../shared/src/storage.module';
-import { type PagesResponse, pageQuerySchema, type SectionsResponse } from './content.schemas';
+import type { PagesResponse, SectionsResponse } from './content.schemas';
 
 /** Media types of the formats Elegans accepts (the detected format, never the client's claim). */
 const MEDIA_TYPES: Record<string, { type: string; ext: string }> = {
@@ -46,18 +46,17 @@ export class ContentService {
     };
   }
 
-  async pages(tenantId: string, id: string, query: unknown): Promise<PagesResponse> {
-    const q = pageQuerySchema.safeParse(query ?? {});
-    if (!q.success) throw new ElegansError('validation_failed', 'page must be a page number (1, 2, …)');
+  /** `pageNumber` was validated by the route (content.schemas.ts pageQuerySchema). */
+  async pages(tenantId: string, id: string, pageNumber: number | undefined): Promise<PagesResponse> {
     const doc = await this.document(tenantId, id);
     const pages = await this.storage.content.getPages(id);
     if (pages.length === 0) throw this.notParsed(doc);
     const base = { documentId: id, format: doc.format ?? 'unknown', pageCount: pages.length };
-    if (q.data.page === undefined) {
+    if (pageNumber === undefined) {
       return { ...base, pages: pages.map((p) => ({ number: p.number, start: p.start, end: p.end })) };
     }
-    const page = pages.find((p) => p.number === q.data.page);
-    if (!page) throw new ElegansError('not_found', `document ${id} has no page ${q.data.page} (${pages.length} pages)`);
+    const page = pages.find((p) => p.number === pageNumber);
+    if (!page) throw new ElegansError('not_found', `document ${id} has no page ${pageNumber} (${pages.length} pages)`);
     const parsed = await this.storage.content.loadParsed(id);
     const sentences = (parsed?.sentences ?? [])
       .filter((s) => s.end > page.start && s.start < page.end)
