@@ -183,6 +183,12 @@ describe('OpenAPI document: complete, and true to the real responses', () => {
       expect: 200,
     });
     expect(stream.frames!.at(-1)).toEqual({ data: '[DONE]' });
+    await call('post', '/v1/embeddings', { body: { model: 'elegans', input: ['lakes', 'rivers'] }, expect: 200 });
+    await call('post', '/v1/embeddings', {
+      body: { model: 'elegans', input: 'lakes', encoding_format: 'base64' },
+      expect: 200,
+    });
+    await call('post', '/v1/embeddings', { body: { model: 'elegans', input: [1, 2, 3] }, expect: 400 });
     const models = await call('get', '/v1/models', { expect: 200 });
     expect((models.body as { data: { id: string }[] }).data.map((m) => m.id)).toContain('elegans:specs');
     await call('get', '/v1/models/{id}', { path: '/v1/models/elegans:specs', expect: 200 });

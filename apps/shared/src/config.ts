@@ -53,6 +53,12 @@ const schema = z.object({
   /** SIGTERM: how long the worker waits for its active job before handing it back. */
   SHUTDOWN_TIMEOUT_MS: int(25_000, 0),
   SSE_POLL_MS: int(300, 20, 10_000),
+  /** POST /v1/embeddings: inputs per request (2048 is OpenAI's own limit, so SDK batch sizes fit). */
+  EMBEDDINGS_MAX_INPUTS: int(2048, 1, 100_000),
+  /** POST /v1/embeddings: tokens of one input, counted with the liquid model's tokenizer. */
+  EMBEDDINGS_MAX_INPUT_TOKENS: int(8192, 1),
+  /** POST /v1/embeddings: tokens of all inputs of one request together (bounds the CPU one request takes). */
+  EMBEDDINGS_MAX_TOTAL_TOKENS: int(100_000, 1),
   /** The built web app served at `/`; defaults to `web/` beside the compiled apps (dist/web). */
   WEB_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -28,7 +28,14 @@ export interface TenantRepository {
 
 export interface ApiKeyRepository {
   /** Stores only the key's hash; the plaintext never reaches storage. */
-  create(input: { tenantId: string; keyHash: string; prefix: string; label?: string | null }): Promise<ApiKeyRecord>;
+  create(input: {
+    tenantId: string;
+    keyHash: string;
+    prefix: string;
+    label?: string | null;
+    /** Default false: a tenant key. */
+    isAdmin?: boolean;
+  }): Promise<ApiKeyRecord>;
   /** The active (not revoked) key with this hash, or null. */
   findActiveByHash(keyHash: string): Promise<ApiKeyRecord | null>;
   touch(id: string, at?: Date): Promise<void>;
@@ -94,4 +101,77 @@ export interface BlobStore {
   exists(sha256: string): Promise<boolean>;
   delete(sha256: string): Promise<void>;
   path(sha256: string): string;
+}
+
+/** One file of a batch, in upload order: a document, or the reason it was refused before one existed. */
+export interface BatchFileRecord {
+  position: number;
+  filename: string | null;
+  /** Null when refused, or when the document was deleted since (ON DELETE SET NULL). */
+  documentId: string | null;
+  error: { code: string; message: string } | null;
+}
+
+export interface BatchRecord {
+  id: string;
+  tenantId: string;
+  status: string;
+  total: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Batches (one multipart request, many files) and their files; the API writes them, the worker finalizes. */
+export interface BatchRepository {
+  create(input: { id: string; tenantId: string; total: number }): Promise<BatchRecord>;
+  /** Only the tenant's own batch: another tenant's id reads as missing. */
+  getForTenant(tenantId: string, id: string): Promise<BatchRecord | null>;
+  /** Records every file line, and a batch item for each file with a document, in one transaction. */
+  addFiles(batchId: string, files: BatchFileRecord[]): Promise<void>;
+  listFiles(batchId: string): Promise<BatchFileRecord[]>;
+  /** The batch's documents (those still existing) counted by their status. */
+  countDocumentsByStatus(batchId: string): Promise<Record<string, number>>;
+  setStatus(batchId: string, status: string): Promise<void>;
+  delete(batchId: string): Promise<void>;
+}
+
+/** A document's final recurrent state (bytes as libs/model serializes them). */
+export interface ModelStateRecord {
+  modelVersion: string;
+  tokens: number;
+  sentences: number;
+  state: Uint8Array;
+  /** float32 little-endian. */
+  documentVector: Uint8Array;
+}
+
+export interface ModelCheckpointRecord {
+  modelVersion: string;
+  /** Sentences of the parse the checkpoint belongs to (another count means another parse). */
+  sentences: number;
+  nextSentence: number;
+  checkpoint: Uint8Array;
+}
+
+/** A unit vector emitted before a checkpoint (float32 little-endian). */
+export interface PartialVectorRecord {
+  kind: 'sentence' | 'passage';
+  idx: number;
+  vector: Uint8Array;
+}
+
+/**
+ * libs/model's side effects while a document streams: resumable checkpoints and the final state.
+ * Bytes only; serialization stays in libs/model (ModelStateStore).
+ */
+export interface ModelStateRepository {
+  getDocumentState(documentId: string): Promise<ModelStateRecord | null>;
+  /** Stores the final state and removes the document's checkpoint and partial vectors, in one transaction. */
+  finishDocument(documentId: string, state: ModelStateRecord): Promise<void>;
+  /** Records a checkpoint together with the vectors emitted since the previous one (one transaction). */
+  saveCheckpoint(documentId: string, checkpoint: ModelCheckpointRecord, vectors: PartialVectorRecord[]): Promise<void>;
+  loadCheckpoint(
+    documentId: string,
+  ): Promise<{ checkpoint: ModelCheckpointRecord; vectors: PartialVectorRecord[] } | null>;
+  clearCheckpoint(documentId: string): Promise<void>;
 }

@@ -6,6 +6,9 @@ import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ParsedDocument } from '@elegans/ingest';
 import { generateApiKey, hashApiKey, looksLikeApiKey } from './keys';
+import { openDatabase } from './sqlite/database';
+import { runMigrations } from './sqlite/migrate';
+import { storageMigrations } from './sqlite/schema';
 import { openStorage, type Storage } from './storage';
 
 function parsed(text: string): ParsedDocument {
@@ -50,6 +53,45 @@ describe('api keys', () => {
   });
 });
 
+describe('storage migration 3 (admin keys)', () => {
+  it('keeps every key made before it and makes none of them admin', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'elegans-mig3-'));
+    const path = join(dir, 'db.sqlite');
+    try {
+      // A database as it was at storage v2, with one live key and one revoked key.
+      const old = openDatabase(path);
+      const v2 = { ...storageMigrations, migrations: storageMigrations.migrations.filter((m) => m.version <= 2) };
+      runMigrations(old, [v2]);
+      old.prepare("INSERT INTO tenants (id, name, created_at) VALUES ('t1', 'acme', '2026-01-01T00:00:00Z')").run();
+      const live = generateApiKey();
+      const gone = generateApiKey();
+      const insert = old.prepare(
+        "INSERT INTO api_keys (id, tenant_id, key_hash, prefix, created_at, revoked_at) VALUES (?, 't1', ?, ?, '2026-01-01T00:00:00Z', ?)",
+      );
+      insert.run('k1', live.hash, live.prefix, null);
+      insert.run('k2', gone.hash, gone.prefix, '2026-01-02T00:00:00Z');
+      old.close();
+
+      const s = openStorage({ databasePath: path, dataDir: dir });
+      try {
+        const cols = s.sqlite.prepare("SELECT name FROM pragma_table_info('api_keys')").all() as { name: string }[];
+        expect(cols.map((c) => c.name)).toContain('is_admin');
+        const found = await s.apiKeys.findActiveByHash(live.hash);
+        expect(found).toMatchObject({ id: 'k1', tenantId: 't1', isAdmin: false });
+        expect(await s.apiKeys.findActiveByHash(gone.hash)).toBeNull();
+        expect((await s.apiKeys.listForTenant('t1')).map((k) => [k.id, k.isAdmin])).toEqual([
+          ['k1', false],
+          ['k2', false],
+        ]);
+      } finally {
+        s.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('sqlite storage', () => {
   let dir: string;
   let s: Storage;
@@ -57,8 +99,8 @@ describe('sqlite storage', () => {
     dir = mkdtempSync(join(tmpdir(), 'elegans-storage-'));
     s = openStorage({ databasePath: join(dir, 'db.sqlite'), dataDir: dir });
   });
-  afterEach(() => {
-    s.close();
+  afterEach(async () => {
+    await s.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -89,6 +131,18 @@ describe('sqlite storage', () => {
     expect(JSON.stringify(raw)).not.toContain(k.plaintext);
     await s.apiKeys.revoke(rec.id);
     expect(await s.apiKeys.findActiveByHash(k.hash)).toBeNull();
+  });
+
+  it('creates tenant keys by default and admin keys only when asked', async () => {
+    const t = await s.tenants.ensure('ops');
+    const plain = generateApiKey();
+    const admin = generateApiKey();
+    expect((await s.apiKeys.create({ tenantId: t.id, keyHash: plain.hash, prefix: plain.prefix })).isAdmin).toBe(false);
+    const rec = await s.apiKeys.create({ tenantId: t.id, keyHash: admin.hash, prefix: admin.prefix, isAdmin: true });
+    expect(rec.isAdmin).toBe(true);
+    expect((await s.apiKeys.findActiveByHash(admin.hash))?.isAdmin).toBe(true);
+    expect((await s.apiKeys.findActiveByHash(plain.hash))?.isAdmin).toBe(false);
+    expect((await s.apiKeys.listForTenant(t.id)).map((k) => k.isAdmin)).toEqual([false, true]);
   });
 
   it('deduplicates by (tenant, content hash) but not across tenants', async () => {

@@ -73,7 +73,8 @@ export class EmbedStage implements PipelineStage {
     if (!doc) throw new ElegansError('internal_error', 'embed stage ran without a parsed document');
     await ctx.progress(0);
     const model = await this.loadModel();
-    if (!this.store || this.store.db !== ctx.storage.sqlite) this.store = new ModelStateStore(ctx.storage.sqlite);
+    if (!this.store || this.store.repo !== ctx.storage.modelStates)
+      this.store = new ModelStateStore(ctx.storage.modelStates);
     // Tokens really run through the model, counted as they go (elegans_tokens_streamed_total): a killed
     // attempt's work is counted too, which is what shows a resumed retry does not redo it.
     let counted = 0;

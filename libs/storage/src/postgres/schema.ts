@@ -135,5 +135,12 @@ ALTER TABLE sentences ADD COLUMN role TEXT;
 ALTER TABLE passages ADD COLUMN role TEXT;
 `,
     },
+    {
+      version: 3,
+      name: 'api-key-admin',
+      sql: `
+ALTER TABLE api_keys ADD COLUMN is_admin BOOLEAN NOT NULL DEFAULT FALSE;
+`,
+    },
   ],
 };

@@ -137,5 +137,14 @@ ALTER TABLE sentences ADD COLUMN role TEXT;
 ALTER TABLE passages ADD COLUMN role TEXT;
 `,
     },
+    {
+      // Issue 13: admin keys open the operator surfaces (Bull Board at /admin/queues). Keys made
+      // before this migration are tenant keys (0); only `elegans keys create --admin` sets 1.
+      version: 3,
+      name: 'api-key-admin',
+      sql: `
+ALTER TABLE api_keys ADD COLUMN is_admin INTEGER NOT NULL DEFAULT 0;
+`,
+    },
   ],
 };
