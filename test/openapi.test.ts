@@ -167,6 +167,13 @@ describe('OpenAPI document: complete, and true to the real responses', () => {
     await call('get', '/v1/documents/{id}/sections', { path: `${id}/sections`, expect: 200 });
     await call('get', '/v1/documents/{id}/pages', { path: `${id}/pages`, expect: 200 });
     await call('get', '/v1/documents/{id}/pages', { path: `${id}/pages?page=2`, expect: 200 });
+    await call('get', '/v1/documents/{id}/pages', { path: `${id}/pages?from=1&to=1`, expect: 200 });
+    const boxes = await call('get', '/v1/documents/{id}/geometry', {
+      path: `${id}/geometry?start=0&end=40`,
+      expect: 200,
+    });
+    expect((boxes.body as { geometry: boolean }).geometry).toBe(true);
+    await call('get', '/v1/documents/{id}/geometry', { path: `${id}/geometry?start=9&end=3`, expect: 400 });
     const events = await call('get', '/v1/documents/{id}/events', { path: `${id}/events`, expect: 200 });
     expect(events.frames!.map((f) => (f as { event: string }).event)).toEqual(['progress', 'done']);
     const search = await call('post', '/v1/search', { body: { query: 'liquid network memory', k: 3 }, expect: 200 });

@@ -7,9 +7,14 @@ import { binary, json, problems } from '../openapi/responses';
 import { ApiGet, ApiTag } from '../openapi/route';
 import {
   FILE_MEDIA_TYPES,
+  geometryQuerySchema,
+  geometryResponseSchema,
   pageQuerySchema,
   pagesResponseSchema,
   sectionsResponseSchema,
+  type GeometryQuery,
+  type GeometryResponse,
+  type PageQuery,
   type PagesResponse,
   type SectionsResponse,
 } from './content.schemas';
@@ -57,18 +62,34 @@ export class ContentController {
   }
 
   @ApiGet(':id/pages', {
-    summary: 'Page spans of the document text; with `page`, that page’s text and the sentences on it',
+    summary:
+      'Page spans of the document text (all, or pages `from`..`to`); with `page`, that page’s text and sentences',
     description: 'Offsets are [start, end) into the document text, the same as in citations.',
     params: documentIdParams,
     query: pageQuerySchema,
     responses: { 200: json(pagesResponseSchema), ...problems(400, 404) },
   })
-  async pages(
+  async pages(@Auth() auth: AuthContext, @Param('id') id: string, @Query() query: PageQuery): Promise<PagesResponse> {
+    return this.content.pages(auth.tenantId, id, query);
+  }
+
+  @ApiGet(':id/geometry', {
+    summary: 'Highlight boxes of a character range on its PDF pages',
+    description:
+      'The rectangles covering exactly the characters [start, end) (a citation’s offsets) on each page they touch, ' +
+      'in PDF points of the page as displayed (origin top-left, y down). `geometry: false` with no pages when the ' +
+      'document has no page layout (DOCX, HTML, Markdown, text): highlight the text range instead. ' +
+      'A range longer than GEOMETRY_MAX_RANGE_CHARS is a 400.',
+    params: documentIdParams,
+    query: geometryQuerySchema,
+    responses: { 200: json(geometryResponseSchema), ...problems(400, 404) },
+  })
+  async geometry(
     @Auth() auth: AuthContext,
     @Param('id') id: string,
-    @Query('page') page: number | undefined,
-  ): Promise<PagesResponse> {
-    return this.content.pages(auth.tenantId, id, page);
+    @Query() query: GeometryQuery,
+  ): Promise<GeometryResponse> {
+    return this.content.geometry(auth.tenantId, id, query);
   }
 
   @ApiGet(':id/sections', {
