@@ -1,126 +1,37 @@
-// The JSON shapes the web app reads (see /docs/openapi.json). Written out here because the web app
-// is built by Vite, apart from the server's TypeScript project.
+// The JSON shapes the web app reads: the API's own zod schemas, the ones that validate requests and
+// generate /docs/openapi.json. Type-only imports (the schema modules import nothing but zod, and
+// nothing of them reaches the bundle), so a change to a response shape is a type error here.
+import type { ChatChunk, ChatCitation as ApiChatCitation } from '../../api/src/chat/chat.schemas';
+import type { GeometryResponse, PagesResponse, SectionsResponse } from '../../api/src/content/content.schemas';
+import type { DocumentView as ApiDocumentView, DocumentStatusName } from '../../api/src/documents/documents.schemas';
+import type { SearchResponseView, SearchResultView } from '../../api/src/search/search.schemas';
+import type {
+  Citation as ApiCitation,
+  SummarySentence as ApiSummarySentence,
+  SummaryView as ApiSummaryView,
+} from '../../api/src/summaries/summaries.schemas';
 
-export type Status = 'queued' | 'parsing' | 'embedding' | 'indexing' | 'summarizing' | 'ready' | 'failed' | 'cancelled';
+export type Status = DocumentStatusName;
 
 export const STAGES = ['parsing', 'embedding', 'indexing', 'summarizing'] as const;
 
-export interface DocumentView {
-  id: string;
-  status: Status;
-  progress: number;
-  collection: string;
-  filename: string | null;
-  format: string | null;
-  bytes: number;
-  contentHash: string;
-  metadata: Record<string, unknown>;
-  title: string | null;
-  language: string | null;
-  pages: number | null;
-  characters: number | null;
-  tokens: number | null;
-  sentences: number | null;
-  passages: number | null;
-  flags: string[];
-  timings: Record<string, number> | null;
-  error: { code: string; message: string } | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type DocumentView = ApiDocumentView;
 
-/** Where a citation points: a document, its page and [start, end) offsets into its text. */
-export interface Citation {
-  documentId: string;
-  page: number;
-  start: number;
-  end: number;
-  text?: string;
-}
+/** Where a citation points: a document, its page and [start, end) offsets into its text (and the text, when known). */
+export type Citation = ApiCitation & { text?: string };
 
-export interface SummarySentence {
-  sentence: number;
-  text: string;
-  page: number;
-  start: number;
-  end: number;
-  role?: string;
-  citation: Citation;
-}
-
-export interface SummaryView {
-  documentId: string;
-  model: string | null;
-  summary: SummarySentence[];
-  sections: { title: string; page: number; role?: string; summary: SummarySentence[] }[];
-}
-
-export interface SectionsView {
-  documentId: string;
-  sections: { index: number; title: string; level: number; page: number; start: number; end: number; role?: string }[];
-}
-
-export interface PageText {
-  documentId: string;
-  format: string;
-  pageCount: number;
-  pages: {
-    number: number;
-    start: number;
-    end: number;
-    text?: string;
-    sentences?: { index: number; start: number; end: number; role?: string }[];
-  }[];
-}
-
-export interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+export type SummarySentence = ApiSummarySentence;
+export type SummaryView = ApiSummaryView;
+export type SectionsView = SectionsResponse;
+export type PageText = PagesResponse;
 
 /** `GET /v1/documents/:id/geometry`: boxes in PDF points of the displayed page (origin top-left). */
-export interface Geometry {
-  documentId: string;
-  start?: number;
-  end?: number;
-  /** False: the document has no page geometry (a format without pages, or parsed before it was stored). */
-  geometry?: boolean;
-  pages: { page: number; width: number; height: number; boxes: Box[] }[];
-}
+export type Geometry = GeometryResponse;
+export type Box = Geometry['pages'][number]['boxes'][number];
 
-export interface SearchResult {
-  documentId: string;
-  collection: string | null;
-  score: number;
-  page: number;
-  pageEnd: number;
-  start: number;
-  end: number;
-  text: string;
-  snippet: string;
-  role?: string;
-}
+export type SearchResult = SearchResultView;
+export type SearchResponse = SearchResponseView;
 
-export interface SearchResponse {
-  mode: string;
-  nextOffset: number | null;
-  results: SearchResult[];
-}
-
-export interface ChatCitation extends Citation {
-  index: number;
-  text: string;
-}
-
-export interface Chunk {
-  choices: { delta: { content?: string }; finish_reason: string | null }[];
-  citations?: ChatCitation[];
-  elegans?: {
-    answered: boolean;
-    confidence: number;
-    reason: string | null;
-    closest?: (Citation & { text: string }) | null;
-  };
-}
+export type ChatCitation = ApiChatCitation;
+/** One `data:` chunk of a streamed chat answer. */
+export type Chunk = ChatChunk;

@@ -3,6 +3,7 @@ import { toFtsQuery } from './fts-query';
 import { convexFusion, mmr, weightedRrf } from './fusion';
 import { normalize } from './quantize';
 import type { RetrievalStore } from './store';
+import type { StructureRole } from '@elegans/ingest';
 import type {
   QueryEmbedder,
   ScoredId,
@@ -77,6 +78,8 @@ export interface SearchHit {
   snippet: string;
   score: number;
   scores: { lexical: number | null; dense: number | null };
+  /** Structure role of the passage or sentence (libs/ingest); absent means body. */
+  role?: StructureRole;
   context?: { before: StoredSentence[]; after: StoredSentence[] };
 }
 
@@ -297,6 +300,7 @@ export class Retriever {
       snippet,
       score: h.score,
       scores: { lexical: h.lexical ?? null, dense: h.dense ?? null },
+      ...(u.role ? { role: u.role } : {}),
     };
     if (neighbours > 0) {
       hit.context = {

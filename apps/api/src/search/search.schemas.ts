@@ -49,6 +49,8 @@ export const searchResultSchema = z
     end: z.number().int(),
     text: z.string(),
     snippet: z.string().meta({ description: 'FTS5 highlight: query words wrapped in <mark>…</mark>' }),
+    /** Structure role (abstract, notes, references…); absent for body text. */
+    role: z.string().optional(),
     context: z.object({ before: z.array(contextSentence), after: z.array(contextSentence) }).optional(),
   })
   .meta({ id: 'SearchResult' });

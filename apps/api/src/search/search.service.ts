@@ -78,6 +78,7 @@ function view(h: SearchHit): SearchResultView {
     end: h.end,
     text: h.text,
     snippet: h.snippet,
+    ...(h.role ? { role: h.role } : {}),
     ...(h.context ? { context: { before: h.context.before.map(sentence), after: h.context.after.map(sentence) } } : {}),
   };
 }

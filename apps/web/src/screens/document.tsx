@@ -15,7 +15,7 @@ interface Props {
   end: number | null;
 }
 
-const FINAL = new Set(['ready', 'failed', 'cancelled']);
+const FINAL = new Set(['ready', 'failed']);
 
 /** One document: metadata, summary and section summaries (each sentence a citation), the pages, and questions. */
 export function DocumentScreen({ id, page, start, end }: Props) {

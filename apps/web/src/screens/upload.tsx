@@ -52,8 +52,7 @@ export function Upload({ onChanged }: { onChanged(): void }) {
       for await (const ev of api.events(doc.id, ac.signal)) {
         if (ev.event === 'deleted') return update(id, { state: 'error', message: 'The document was deleted.' });
         const d = JSON.parse(ev.data) as DocumentView;
-        const final =
-          d.status === 'ready' ? 'ready' : d.status === 'failed' || d.status === 'cancelled' ? 'failed' : null;
+        const final = d.status === 'ready' ? 'ready' : d.status === 'failed' ? 'failed' : null;
         update(id, {
           doc: d,
           ...(final ? { state: final } : {}),

@@ -11,6 +11,9 @@ describe('highlight geometry', () => {
   it('picks the boxes of the shown page only', () => {
     const g = {
       documentId: 'd',
+      start: 0,
+      end: 10,
+      geometry: true,
       pages: [
         { page: 2, width: 612, height: 792, boxes: [{ x: 1, y: 2, width: 3, height: 4 }] },
         { page: 3, width: 612, height: 792, boxes: [{ x: 5, y: 6, width: 7, height: 8 }] },
