@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../shared/src/config';
 import { createRedis } from '../../shared/src/redis';
 import { LOGGER, StorageModule } from '../../shared/src/storage.module';
+import { AdminModule } from './admin/admin.module';
 import { AskController } from './ask/ask.controller';
 import { AskService } from './ask/ask.service';
 import { AuthGuard } from './auth/auth.guard';
@@ -41,9 +42,10 @@ export class AppModule {
       imports: [
         StorageModule.forRoot(config),
         BullModule.forRoot({ connection: createRedis(config.REDIS_URL, 'elegans-api'), prefix: config.QUEUE_PREFIX }),
-        BullModule.registerQueue({ name: QueueName.Documents }),
+        BullModule.registerQueue({ name: QueueName.Documents }, { name: QueueName.Batches }),
         SecurityModule.forRoot(config, logger),
         BullModule.registerFlowProducer({ name: BATCH_FLOW }),
+        AdminModule,
       ],
       controllers: [
         DocumentsController,
