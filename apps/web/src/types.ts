@@ -1,7 +1,8 @@
 // The JSON shapes the web app reads (see /docs/openapi.json). Written out here because the web app
 // is built by Vite, apart from the server's TypeScript project.
 
-export type Status = 'queued' | 'parsing' | 'embedding' | 'indexing' | 'summarizing' | 'ready' | 'failed' | 'cancelled';
+export type Status =
+  'queued' | 'parsing' | 'ocr' | 'embedding' | 'indexing' | 'summarizing' | 'ready' | 'failed' | 'cancelled';
 
 export const STAGES = ['parsing', 'embedding', 'indexing', 'summarizing'] as const;
 
@@ -23,6 +24,7 @@ export interface DocumentView {
   sentences: number | null;
   passages: number | null;
   flags: string[];
+  ocr?: { pages: number[]; words: number; confidence: number | null; failed: { page: number; code: string }[] } | null;
   timings: Record<string, number> | null;
   error: { code: string; message: string } | null;
   createdAt: string;

@@ -18,6 +18,7 @@ import {
   type IngestLimits,
   type OcrOptions,
   type ParsedDocument,
+  type ProgressStage,
   type SegmentOptions,
 } from './types';
 
@@ -30,8 +31,11 @@ export interface ParseOptions {
   format?: DocumentFormat;
   /** OCR of PDF pages without a usable text layer (default off). */
   ocr?: Partial<OcrOptions>;
-  /** Called with 0..1 as pages are read. */
-  onProgress?: (fraction: number) => void;
+  /**
+   * Called with 0..1 as pages are read (`parsing`), then as pages are OCR'd (`ocr`, only when some
+   * page needs it). The stage never goes back from `ocr` to `parsing`.
+   */
+  onProgress?: (fraction: number, stage: ProgressStage) => void;
 }
 
 export function resolveLimits(limits?: Partial<IngestLimits>): IngestLimits {
@@ -76,10 +80,14 @@ export async function parseDocument(bytes: Uint8Array, options: ParseOptions = {
   if (!format) throw new ElegansError('unsupported_format', 'not a PDF, DOCX, HTML, Markdown or text document');
   const ocr = resolveOcr(options.ocr);
   const deadlineMs = parseDeadlineMs(limits, ocr);
+  let stage: ProgressStage = 'parsing';
   const ctx: FormatContext = {
     limits,
     ocr,
-    onProgress: options.onProgress,
+    onProgress: (fraction, s) => {
+      stage = s;
+      options.onProgress?.(fraction, s);
+    },
     checkDeadline: () => {
       if (Date.now() - started > deadlineMs) {
         throw new ElegansError('parse_timeout', `parsing took longer than ${deadlineMs} ms`);
@@ -105,7 +113,7 @@ export async function parseDocument(bytes: Uint8Array, options: ParseOptions = {
     softLineBreaks: result.softLineBreaks,
     options: resolveSegment(options.segment),
   });
-  options.onProgress?.(1);
+  options.onProgress?.(1, stage);
   const roled = assignRoles({ ...seg, pageCount: result.pages.length });
   return {
     text: result.text,

@@ -94,6 +94,9 @@ export interface PageGeometry {
 
 export type DocumentFlag = 'no_text_layer' | 'encrypted' | 'truncated' | 'ocr_needed';
 
+/** The parser's progress phases: reading pages, then OCR of the pages that need it. */
+export type ProgressStage = 'parsing' | 'ocr';
+
 /** `auto`: pages without a usable text layer; `force`: every page; `off`: none. */
 export type OcrMode = 'off' | 'auto' | 'force';
 

@@ -81,7 +81,7 @@ export class DocumentsController implements BeforeApplicationShutdown {
   @ApiQuery({
     name: 'status',
     required: false,
-    enum: ['queued', 'parsing', 'embedding', 'indexing', 'summarizing', 'ready', 'failed'],
+    enum: ['queued', 'parsing', 'ocr', 'embedding', 'indexing', 'summarizing', 'ready', 'failed'],
   })
   async list(
     @Auth() auth: AuthContext,

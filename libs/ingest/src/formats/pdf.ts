@@ -120,14 +120,31 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
     const pages: PageLines[] = [];
     let failed = 0;
     ocr = ctx.ocr.mode === 'off' ? null : new PageOcr(ctx.ocr);
-    let ocrDue = false;
+    // Pass 1, the text layer of every page; pages whose text layer is not usable are noted, with
+    // that text layer as the fallback should their OCR fail.
+    const due = new Map<number, RawItem[]>();
+    const readPage = async (page: PdfPage, items: RawItem[]): Promise<PageLines> => {
+      // Annotations cost a quarter of text extraction on link-heavy papers; read them where
+      // they can matter: documents with a form, and pages with little text of their own.
+      if (hasForm || items.reduce((n, i) => n + i.str.length, 0) < 200) items.push(...(await annotationItems(page)));
+      const [x0 = 0, y0 = 0, x1 = 612, y1 = 792] = page.view;
+      // The page as pdf.js displays it at scale 1 (rotation applied): what the web UI renders.
+      const viewport = page.getViewport({ scale: 1 });
+      return {
+        lines: layoutPage(items, Math.abs(x1 - x0)),
+        height: Math.abs(y1 - y0),
+        bottom: Math.min(y0, y1),
+        frame: { width: viewport.width, height: viewport.height, transform: viewport.transform },
+      };
+    };
+    const unreadable: PageLines = { lines: [], height: 792, bottom: 0, frame: { width: 612, height: 792 } };
     for (let n = 1; n <= numPages; n++) {
       ctx.checkDeadline();
       try {
         const page = await doc.getPage(n);
         try {
           const content = await page.getTextContent({ includeMarkedContent: false });
-          let items: Array<RawItem & { fontName?: string }> = content.items.filter(
+          const items: Array<RawItem & { fontName?: string }> = content.items.filter(
             (i): i is RawItem & { fontName?: string } => typeof (i as RawItem).str === 'string',
           );
           for (const it of items) {
@@ -138,34 +155,38 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
             }
           }
           if (ocr && (await ocr.wants(items, page, pdfjs.OPS))) {
-            ocrDue = true;
-            const ocrItems = await ocr.page(page, n, page.view);
-            if (ocrItems) items = ocrItems;
-          }
-          // Annotations cost a quarter of text extraction on link-heavy papers; read them where
-          // they can matter: documents with a form, and pages with little text of their own.
-          if (hasForm || items.reduce((n, i) => n + i.str.length, 0) < 200)
-            items.push(...(await annotationItems(page)));
-          const [x0 = 0, y0 = 0, x1 = 612, y1 = 792] = page.view;
-          // The page as pdf.js displays it at scale 1 (rotation applied): what the web UI renders.
-          const viewport = page.getViewport({ scale: 1 });
-          pages.push({
-            lines: layoutPage(items, Math.abs(x1 - x0)),
-            height: Math.abs(y1 - y0),
-            bottom: Math.min(y0, y1),
-            frame: { width: viewport.width, height: viewport.height, transform: viewport.transform },
-          });
+            due.set(n, items);
+            pages.push(unreadable);
+          } else pages.push(await readPage(page, items));
         } finally {
           page.cleanup();
         }
       } catch (err) {
         if (err instanceof ElegansError) throw err;
         failed++;
-        pages.push({ lines: [], height: 792, bottom: 0, frame: { width: 612, height: 792 } });
+        pages.push(unreadable);
       }
-      ctx.onProgress?.(n / numPages);
+      ctx.onProgress?.(n / numPages, 'parsing');
     }
-    const ocrSummary = ocrDue ? ocr?.summary : undefined;
+    // Pass 2, the `ocr` stage: the noted pages are rendered and recognized one by one within the
+    // OCR limits, with their own progress.
+    let done = 0;
+    for (const [n, fallback] of due) {
+      ctx.checkDeadline();
+      try {
+        const page = await doc.getPage(n);
+        try {
+          const ocrItems = await ocr!.page(page, n, page.view);
+          pages[n - 1] = await readPage(page, ocrItems ?? fallback);
+        } finally {
+          page.cleanup();
+        }
+      } catch (err) {
+        if (err instanceof ElegansError) throw err;
+      }
+      ctx.onProgress?.(++done / due.size, 'ocr');
+    }
+    const ocrSummary = due.size ? ocr?.summary : undefined;
     const ocrStats = ocr?.pageStats;
     await ocr?.close();
     ocr = null;

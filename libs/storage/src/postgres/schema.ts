@@ -142,5 +142,12 @@ ALTER TABLE passages ADD COLUMN role TEXT;
 ALTER TABLE api_keys ADD COLUMN is_admin BOOLEAN NOT NULL DEFAULT FALSE;
 `,
     },
+    {
+      version: 5,
+      name: 'document-ocr',
+      sql: `
+ALTER TABLE documents ADD COLUMN ocr JSONB;
+`,
+    },
   ],
 };

@@ -3,6 +3,7 @@ import type { DocumentFormat } from '@elegans/ingest';
 import { randomUUID } from 'node:crypto';
 import type { DocumentRepository } from '../repositories';
 import type {
+  DocumentOcr,
   CollectionSummary,
   DocumentListQuery,
   DocumentPage,
@@ -33,6 +34,7 @@ interface DocumentRow {
   sentence_count: number | null;
   passage_count: number | null;
   flags: string;
+  ocr: string | null;
   error_code: string | null;
   error_message: string | null;
   job_id: string | null;
@@ -63,6 +65,7 @@ function toRecord(r: DocumentRow): DocumentRecord {
     sentenceCount: r.sentence_count,
     passageCount: r.passage_count,
     flags: JSON.parse(r.flags) as string[],
+    ocr: r.ocr ? (JSON.parse(r.ocr) as DocumentOcr) : null,
     error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : null,
     jobId: r.job_id,
     attempts: r.attempts,
@@ -84,6 +87,7 @@ const PATCH_COLUMNS: Record<Exclude<keyof DocumentPatch, 'error'>, [string, (v: 
   sentenceCount: ['sentence_count', (v: number | null) => v],
   passageCount: ['passage_count', (v: number | null) => v],
   flags: ['flags', (v: string[]) => JSON.stringify(v)],
+  ocr: ['ocr', (v: DocumentOcr | null) => (v ? JSON.stringify(v) : null)],
   jobId: ['job_id', (v: string | null) => v],
   attempts: ['attempts', (v: number) => v],
 };

@@ -146,5 +146,14 @@ ALTER TABLE passages ADD COLUMN role TEXT;
 ALTER TABLE api_keys ADD COLUMN is_admin INTEGER NOT NULL DEFAULT 0;
 `,
     },
+    {
+      // Issue 17: what OCR did (JSON: pages, words, mean confidence, failed pages with codes); NULL
+      // when no page needed OCR. Version 4 is the page-geometry migration of issue 15.
+      version: 5,
+      name: 'document-ocr',
+      sql: `
+ALTER TABLE documents ADD COLUMN ocr TEXT;
+`,
+    },
   ],
 };
