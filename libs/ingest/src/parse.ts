@@ -3,6 +3,7 @@ import { ElegansError, isElegansError } from '@elegans/common';
 import { detectFormat } from './detect';
 import { parseDocx } from './formats/docx';
 import { parseHtml } from './formats/html';
+import { parseImage } from './formats/image';
 import { parseMarkdown } from './formats/markdown';
 import { parsePdf } from './formats/pdf';
 import { decodeText, parseText } from './formats/text';
@@ -77,7 +78,8 @@ export async function parseDocument(bytes: Uint8Array, options: ParseOptions = {
   }
   if (bytes.length === 0) throw new ElegansError('empty_document', 'document is empty');
   const format = options.format ?? refineByName(detectFormat(bytes), options.filename);
-  if (!format) throw new ElegansError('unsupported_format', 'not a PDF, DOCX, HTML, Markdown or text document');
+  if (!format)
+    throw new ElegansError('unsupported_format', 'not a PDF, DOCX, HTML, Markdown, text, PNG, JPEG or TIFF document');
   const ocr = resolveOcr(options.ocr);
   const deadlineMs = parseDeadlineMs(limits, ocr);
   let stage: ProgressStage = 'parsing';
@@ -152,6 +154,10 @@ function parseFormat(
       return parseMarkdown(decodeText(bytes).text);
     case 'text':
       return parseText(bytes);
+    case 'png':
+    case 'jpeg':
+    case 'tiff':
+      return parseImage(bytes, format, ctx);
   }
 }
 

@@ -171,7 +171,7 @@ export class BatchesService {
       return {
         ...base,
         error_code: 'unsupported_media_type',
-        error_message: 'unsupported file type (accepted: PDF, DOCX, HTML, Markdown, text)',
+        error_message: this.intake.unsupportedMessage,
       };
     }
     const intake = await this.intake.record(tenantId, file, { collection, format, metadata: { batchId } });

@@ -45,6 +45,7 @@ export class ParseStage implements PipelineStage {
         maxBytes: this.config.maxUploadBytes,
         maxPages: this.config.MAX_PAGES,
         parseTimeoutMs: this.config.PARSE_TIMEOUT_MS,
+        imageMaxPixels: this.config.IMAGE_MAX_PIXELS,
       },
       ocr: {
         mode: this.config.OCR,

@@ -1,19 +1,10 @@
 import { dirname, join } from 'node:path';
 import { ElegansError } from '@elegans/common';
-import { TextBuilder } from '../builder';
 import type { PdfOps } from '../ocr/image-cover';
 import { PageOcr } from '../ocr/page-ocr';
 import type { DocumentFlag } from '../types';
 import { layoutPage, type RawItem } from './pdf-layout';
-import {
-  appendPage,
-  headingLevelsFromFonts,
-  NumberedHeadings,
-  placeOutline,
-  removeBoilerplate,
-  type OutlineTitle,
-  type PageLines,
-} from './pdf-text';
+import { assemblePages, type OutlineTitle, type PageLines } from './pdf-text';
 import type { FormatContext, FormatResult } from './types';
 
 /** The slice of the pdf.js API used here (its types are ESM-only). */
@@ -193,32 +184,15 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
     if (failed === numPages) throw new ElegansError('pdf_corrupt', 'no page of the PDF could be read');
     if (failed > 0) flags.push('truncated');
 
-    removeBoilerplate(pages);
     const outline = await readOutline(doc).catch(() => []);
-    const b = new TextBuilder();
-    const fontLevels = outline.length ? null : headingLevelsFromFonts(pages);
-    const byPage = new Map<number, OutlineTitle[]>();
-    for (const o of outline) byPage.set(o.page, [...(byPage.get(o.page) ?? []), o]);
-    const numbered = outline.length ? undefined : new NumberedHeadings();
-    pages.forEach((p, i) => appendPage(b, p, fontLevels, byPage.get(i + 1), numbered));
-    const text = b.finish();
-    if (!/\S/.test(text)) flags.push('no_text_layer');
-    const headings = [...b.headings, ...placeOutline(text, b.pages, outline)].sort((x, y) => x.start - y.start);
+    const assembled = assemblePages(pages, outline, ocrStats);
+    if (!/\S/.test(assembled.text)) flags.push('no_text_layer');
     const title = typeof info?.Title === 'string' ? info.Title.replace(/\s+/g, ' ').trim() || null : null;
-    const geometry = b.geometry;
-    // OCR'd pages say so in their geometry (their boxes are OCR lines).
-    for (const g of geometry ?? []) {
-      const stat = ocrStats?.get(g.page);
-      if (stat) g.ocr = stat;
-    }
     return {
-      text,
-      pages: b.pages,
-      headings,
+      ...assembled,
       softLineBreaks: false,
       title,
       flags,
-      geometry,
       ...(ocrSummary ? { ocr: ocrSummary } : {}),
     };
   } finally {
