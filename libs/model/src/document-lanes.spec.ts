@@ -118,6 +118,28 @@ describe('one document in parallel lanes', () => {
     expect(Array.from(resumed.state.data)).toEqual(Array.from(full.state.data));
   });
 
+  it("saves each round's checkpoint before reporting its progress, and says how many lanes it streamed", async () => {
+    const lanes = { lanes: 4, warmupTokens: 128, minSegmentTokens: 400, maxSegmentTokens: 500 };
+    const events: string[] = [];
+    const res = await model.embedDocument(SENTENCES, {
+      passages: PASSAGES,
+      lanes,
+      checkpointEveryTokens: 1,
+      onCheckpoint: (cp) => void events.push(`checkpoint ${cp.nextSentence}`),
+      onProgress: (p) => void events.push(`progress ${p.sentencesDone}`),
+    });
+    expect(res.lanes).toBe(4);
+    const progress = events.filter((e) => e.startsWith('progress'));
+    expect(progress.length).toBeGreaterThan(2);
+    // Every progress but the last (the document's end) comes right after the checkpoint of the same boundary:
+    // a crash after a progress update never loses the round it reported.
+    events.forEach((e, i) => {
+      if (!e.startsWith('progress') || i === events.length - 1) return;
+      expect(events[i - 1]).toBe(e.replace('progress', 'checkpoint'));
+    });
+    expect((await model.embedDocument(SENTENCES.slice(0, 20))).lanes).toBe(1);
+  });
+
   it('takes the exact path for a document too short for two segments', async () => {
     const few = SENTENCES.slice(0, 20);
     const exact = await model.embedDocument(few);

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStorage, storageMigrations, type Storage } from '@elegans/storage';
+import { openStorage, type Storage } from '@elegans/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embedDocumentResumable } from './document-embedder';
 import { LiquidModel } from './liquid-model';
-import { MODEL_MIGRATIONS, ModelStateStore } from './store';
+import { ModelStateStore } from './store';
 import type { SentenceInput } from './timesteps';
 
 let model: LiquidModel;
@@ -19,12 +19,11 @@ beforeAll(async () => {
   storage = openStorage({
     databasePath: join(dir, 'db.sqlite'),
     dataDir: dir,
-    migrations: [storageMigrations, MODEL_MIGRATIONS],
   });
-  store = new ModelStateStore(storage.sqlite);
+  store = new ModelStateStore(storage.modelStates);
 });
 afterAll(async () => {
-  storage.close();
+  await storage.close();
   rmSync(dir, { recursive: true, force: true });
   await model.release();
 });
@@ -77,7 +76,7 @@ describe('resumable document streaming with SQLite checkpoints', () => {
         },
       }),
     ).rejects.toThrow('worker killed');
-    expect(store.getDocumentState(crashy)).toBeNull();
+    expect(await store.getDocumentState(crashy)).toBeNull();
     const second = await embedDocumentResumable(model, store, crashy, SENTENCES, PASSAGES, {
       checkpointEveryTokens: 64,
     });
@@ -89,14 +88,14 @@ describe('resumable document streaming with SQLite checkpoints', () => {
     for (let i = 0; i < PASSAGES.length; i++) expect(maxAbs(second.passages[i]!, full.passages[i]!)).toBeLessThan(1e-5);
     expect(maxAbs(second.document, full.document)).toBeLessThan(1e-5);
 
-    const a = store.getDocumentState(clean)!;
-    const b = store.getDocumentState(crashy)!;
+    const a = (await store.getDocumentState(clean))!;
+    const b = (await store.getDocumentState(crashy))!;
     expect(a.modelVersion).toBe(model.version);
     expect(a.tokens).toBe(full.tokens);
     expect(maxAbs(a.state.data, b.state.data)).toBeLessThan(1e-5);
     expect(maxAbs(b.documentVector, full.document)).toBeLessThan(1e-5);
     // Done: no checkpoint left behind.
-    expect(store.loadCheckpoint(crashy, model.version, SENTENCES.length)).toBeNull();
+    expect(await store.loadCheckpoint(crashy, model.version, SENTENCES.length)).toBeNull();
   });
 
   it('ignores a checkpoint from another parse (sentence count) and deletes states with the document', async () => {
@@ -109,11 +108,11 @@ describe('resumable document streaming with SQLite checkpoints', () => {
         },
       }),
     ).rejects.toThrow('stop');
-    expect(store.loadCheckpoint(id, model.version, SENTENCES.length + 1)).toBeNull();
-    expect(store.loadCheckpoint(id, model.version, SENTENCES.length)).toBeNull(); // cleared as stale
+    expect(await store.loadCheckpoint(id, model.version, SENTENCES.length + 1)).toBeNull();
+    expect(await store.loadCheckpoint(id, model.version, SENTENCES.length)).toBeNull(); // cleared as stale
     await embedDocumentResumable(model, store, id, SENTENCES, PASSAGES);
-    expect(store.getDocumentState(id)).not.toBeNull();
+    expect(await store.getDocumentState(id)).not.toBeNull();
     expect(await storage.documents.delete(tenantId, id)).toBe(true);
-    expect(store.getDocumentState(id)).toBeNull();
+    expect(await store.getDocumentState(id)).toBeNull();
   });
 });

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ParsedDocument } from '@elegans/ingest';
+import { highlightBoxes, packBoxes, parseDocument, unpackBoxes, type ParsedDocument } from '@elegans/ingest';
+import { makePdf } from '@elegans/ingest/testing';
 import { generateApiKey, hashApiKey, looksLikeApiKey } from './keys';
 import { openDatabase } from './sqlite/database';
 import { runMigrations } from './sqlite/migrate';
@@ -99,8 +100,8 @@ describe('sqlite storage', () => {
     dir = mkdtempSync(join(tmpdir(), 'elegans-storage-'));
     s = openStorage({ databasePath: join(dir, 'db.sqlite'), dataDir: dir });
   });
-  afterEach(() => {
-    s.close();
+  afterEach(async () => {
+    await s.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -200,6 +201,7 @@ describe('sqlite storage', () => {
       sections: 1,
       sentences: 2,
       passages: 1,
+      page_geometry: 0,
       results: 1,
     });
     const back = await s.content.loadParsed(d.id);
@@ -211,6 +213,85 @@ describe('sqlite storage', () => {
     expect(Object.values(await s.content.countRows(d.id)).every((n) => n === 0)).toBe(true);
     await expect(s.content.replaceParsed(d.id, p)).rejects.toMatchObject({ code: 'cancelled' });
     expect(await s.documents.update(d.id, { progress: 5 })).toBe(false);
+  });
+
+  it('stores page geometry packed, finds the pages of a character range, and deletes it by cascade', async () => {
+    const a = await s.tenants.create('a');
+    const d = (await s.documents.create(newDoc(a.id, 'g')))!;
+    const p = parsed('Hello world.\n\nSecond page.');
+    const box = (start: number, end: number, x: number, y: number) => ({
+      start,
+      end,
+      x,
+      y,
+      width: 40.25,
+      height: 12.5,
+    });
+    p.geometry = [
+      { page: 1, width: 612, height: 792, ...packBoxes([box(0, 5, 72, 100), box(6, 12, 116.5, 100)]) },
+      {
+        page: 2,
+        width: 595.5,
+        height: 842,
+        ...packBoxes([box(14, 20, 72, 90), box(21, 26, 120, 90)]),
+        ocr: { confidence: 91.5, words: 2 },
+      },
+    ];
+    await s.content.replaceParsed(d.id, p);
+    await s.content.replaceParsed(d.id, p); // a retried parse replaces, never duplicates
+    expect((await s.content.countRows(d.id)).page_geometry).toBe(2);
+    const second = await s.content.getGeometry(d.id, 15, 16);
+    expect(second).toHaveLength(1);
+    expect(second![0]).toMatchObject({ page: 2, width: 595.5, height: 842, ocr: { confidence: 91.5, words: 2 } });
+    expect(second![0]!.offsets).toBeInstanceOf(Int32Array);
+    expect(second![0]!.rects).toBeInstanceOf(Float32Array);
+    expect(unpackBoxes(second![0]!)).toEqual([box(14, 20, 72, 90), box(21, 26, 120, 90)]);
+    expect((await s.content.getGeometry(d.id, 3, 20))!.map((g) => g.page)).toEqual([1, 2]);
+    expect((await s.content.getGeometry(d.id, 0, 5))![0]!.ocr).toBeUndefined();
+    // Past the last page: no page, but the document does have geometry.
+    expect(await s.content.getGeometry(d.id, 500, 600)).toEqual([]);
+    // A document without geometry (a text file) says so with null.
+    const t = (await s.documents.create(newDoc(a.id, 't')))!;
+    await s.content.replaceParsed(t.id, parsed('Plain text.\n\nMore text.'));
+    expect(await s.content.getGeometry(t.id, 0, 5)).toBeNull();
+    expect(await s.documents.delete(a.id, d.id)).toBe(true);
+    expect((await s.content.countRows(d.id)).page_geometry).toBe(0);
+  });
+
+  it('round-trips the geometry of a parsed PDF: stored highlights equal the parser’s', async () => {
+    const pdf = await makePdf({
+      pages: [
+        ['The first page has one sentence here.', 'And a second sentence below it.'],
+        ['Page two starts with this line.', 'The cited sentence sits on page two.'],
+      ],
+    });
+    const doc = await parseDocument(pdf);
+    const a = await s.tenants.create('a');
+    const d = (await s.documents.create(newDoc(a.id, 'pdf')))!;
+    await s.content.replaceParsed(d.id, doc);
+    const cited = doc.sentences.find((x) => x.text.startsWith('The cited'))!;
+    const stored = (await s.content.getGeometry(d.id, cited.start, cited.end))!;
+    expect(stored.map((g) => g.page)).toEqual([2]);
+    expect(Array.from(stored[0]!.offsets)).toEqual(Array.from(doc.geometry![1]!.offsets));
+    expect(highlightBoxes(stored, cited.start, cited.end)).toEqual(
+      highlightBoxes(doc.geometry!, cited.start, cited.end),
+    );
+    expect(highlightBoxes(stored, cited.start, cited.end)[0]!.boxes).toHaveLength(1);
+  });
+
+  it('reads one page, page spans, one page’s sentences and sections without the whole document', async () => {
+    const a = await s.tenants.create('a');
+    const d = (await s.documents.create(newDoc(a.id, 'pp')))!;
+    const p = parsed('Hello world.\n\nSecond page.');
+    await s.content.replaceParsed(d.id, p);
+    expect(await s.content.getPage(d.id, 2)).toEqual({ number: 2, start: 14, end: 26, text: 'Second page.' });
+    expect(await s.content.getPage(d.id, 3)).toBeNull();
+    expect(await s.content.countPages(d.id)).toBe(2);
+    expect(await s.content.getPageSpans(d.id)).toEqual(p.pages);
+    expect(await s.content.getPageSpans(d.id, { from: 2, to: 9 })).toEqual([p.pages[1]]);
+    expect(await s.content.getSentencesOnPage(d.id, 2)).toEqual([p.sentences[1]]);
+    expect(await s.content.getSentencesOnPage(d.id, 7)).toEqual([]);
+    expect(await s.content.getSections(d.id)).toEqual(p.sections);
   });
 
   it('streams a blob while hashing, rejects oversize uploads without leaving temp files', async () => {

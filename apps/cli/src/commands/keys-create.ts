@@ -1,7 +1,7 @@
-import { generateApiKey, openStorage } from '@elegans/storage';
+import { generateApiKey } from '@elegans/storage';
+import { openAppStorage } from '../../../shared/src/app-storage';
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../../../shared/src/config';
-import { MIGRATION_SETS } from '../../../shared/src/migrations';
 
 export const summary =
   'create an API key for a tenant (created if missing), --admin for an admin key; prints the key once';
@@ -31,11 +31,7 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfigOrExit();
-  const storage = openStorage({
-    databasePath: config.DATABASE_PATH,
-    dataDir: config.DATA_DIR,
-    migrations: MIGRATION_SETS,
-  });
+  const storage = await openAppStorage(config);
   try {
     const tenant = await storage.tenants.ensure(tenantName);
     const key = generateApiKey();
@@ -57,6 +53,6 @@ export async function run(argv: string[]): Promise<number> {
     }
     return 0;
   } finally {
-    storage.close();
+    await storage.close();
   }
 }

@@ -104,7 +104,7 @@ export function PdfViewer({ documentId, page, range, onPage }: Props) {
       .then((g) => {
         if (!live) return;
         setGeometry(g);
-        if (g.pages.length === 0) fallback('This document has no stored page geometry; the cited text:');
+        if (g.geometry === false) fallback('This document has no stored page geometry; the cited text:');
       })
       .catch(() => live && fallback('The highlight is not available for this document; the cited text:'));
     return () => void (live = false);

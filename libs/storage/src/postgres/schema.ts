@@ -143,6 +143,29 @@ ALTER TABLE api_keys ADD COLUMN is_admin BOOLEAN NOT NULL DEFAULT FALSE;
 `,
     },
     {
+      // Packed boxes as BYTEA, the same little-endian bytes as SQLite's BLOBs.
+      version: 4,
+      name: 'page-geometry',
+      sql: `
+CREATE TABLE page_geometry (
+  document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  page INTEGER NOT NULL,
+  width DOUBLE PRECISION NOT NULL,
+  height DOUBLE PRECISION NOT NULL,
+  char_start INTEGER NOT NULL,
+  char_end INTEGER NOT NULL,
+  box_count INTEGER NOT NULL,
+  offsets BYTEA NOT NULL,
+  rects BYTEA NOT NULL,
+  ocr_confidence DOUBLE PRECISION,
+  ocr_words INTEGER,
+  PRIMARY KEY (document_id, page)
+);
+CREATE INDEX page_geometry_range ON page_geometry(document_id, char_start);
+CREATE INDEX sentences_page ON sentences(document_id, page);
+`,
+    },
+    {
       version: 5,
       name: 'document-ocr',
       sql: `
