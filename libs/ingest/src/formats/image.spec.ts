@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { isElegansError } from '@elegans/common';
 import { detectFormat } from '../detect';
+import { unpackBoxes } from '../geometry';
 import { parseDocument } from '../parse';
 import { grayTiff, makePdf, pngHeader, renderPdfPages } from '../testing';
 import type { ParsedDocument } from '../types';
@@ -35,7 +36,7 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 /** Box of the first occurrence of `word` on page 1. */
 function boxOf(doc: ParsedDocument, word: string) {
   const at = doc.text.indexOf(word);
-  return doc.geometry!.find((g) => g.page === 1)!.boxes.find((b) => b.start <= at && at < b.end)!;
+  return unpackBoxes(doc.geometry!.find((g) => g.page === 1)!).find((b) => b.start <= at && at < b.end)!;
 }
 
 describe('image files (PNG, JPEG, TIFF) through OCR', () => {
