@@ -56,6 +56,25 @@ describe('parseConfig', () => {
     expect(msg).not.toContain('\n');
   });
 
+  it('takes a PostgreSQL DATABASE_URL and rejects others without echoing the value (it may hold a password)', () => {
+    expect(parseConfig({ DATABASE_URL: 'postgres://u:p@db:5432/elegans' }).DATABASE_URL).toBe(
+      'postgres://u:p@db:5432/elegans',
+    );
+    expect(parseConfig({ DATABASE_URL: 'postgresql://db/elegans' }).DATABASE_URL).toBe('postgresql://db/elegans');
+    expect(parseConfig({}).DATABASE_URL).toBeUndefined();
+    for (const bad of ['mysql://u:s3cret@db/x', 'postgres:///nohost', 'sqlite:///tmp/x.db']) {
+      let msg = '';
+      try {
+        parseConfig({ DATABASE_URL: bad });
+      } catch (e) {
+        msg = (e as Error).message;
+      }
+      expect(msg).toContain('DATABASE_URL');
+      expect(msg).not.toContain(bad);
+      expect(msg).not.toContain('s3cret');
+    }
+  });
+
   it('stops a process with exit code 78 and one line on stderr', () => {
     const script = `require('./apps/shared/src/config').loadConfigOrExit({ PORT: 'nope' }); console.log('survived')`;
     const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', cwd: process.cwd() });

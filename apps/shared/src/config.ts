@@ -24,6 +24,23 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   /** SQLite file; defaults to DATA_DIR/elegans.db. */
   DATABASE_PATH: z.string().min(1).optional(),
+  /**
+   * PostgreSQL instead of SQLite (issue 16): every row and blob in this database; DATA_DIR keeps
+   * upload staging, a blob cache and the (not yet shared) retrieval index only.
+   */
+  DATABASE_URL: z
+    .string()
+    .refine((v) => {
+      if (!/^postgres(ql)?:\/\//.test(v)) return false;
+      try {
+        return new URL(v).hostname !== '';
+      } catch {
+        return false;
+      }
+    }, 'must be a postgres:// or postgresql:// URL with a host')
+    .optional(),
+  /** Connections each process keeps to PostgreSQL (API replicas and workers each hold a pool). */
+  DATABASE_POOL_MAX: int(10, 1, 200),
   MAX_UPLOAD_MB: z.coerce.number().positive().max(10_240).default(100),
   MAX_METADATA_BYTES: int(16_384, 2, 1_048_576),
   MAX_PAGES: int(2000, 1),
@@ -93,6 +110,8 @@ export interface Config extends Omit<RawConfig, 'DATABASE_PATH'> {
 
 export class ConfigError extends Error {}
 
+const SECRET_KEYS = new Set(['DATABASE_URL']);
+
 export function parseConfig(env: Record<string, string | undefined>): Config {
   // An empty variable means "unset" (docker-compose passes `FOO=` through).
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -101,9 +120,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const issue = res.error.issues[0]!;
     const key = issue.path.join('.');
     const got = env[key];
-    throw new ConfigError(
-      `invalid configuration: ${key}: ${issue.message}${got !== undefined ? ` (got ${JSON.stringify(got)})` : ''}`,
-    );
+    // A database URL may carry a password: name the variable, never echo its value.
+    const shown =
+      got === undefined ? '' : SECRET_KEYS.has(key) ? ' (value not shown)' : ` (got ${JSON.stringify(got)})`;
+    throw new ConfigError(`invalid configuration: ${key}: ${issue.message}${shown}`);
   }
   const c = res.data;
   const dataDir = resolve(c.DATA_DIR);

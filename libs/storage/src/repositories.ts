@@ -115,7 +115,11 @@ export interface BlobStore {
   read(sha256: string): Promise<Uint8Array>;
   exists(sha256: string): Promise<boolean>;
   delete(sha256: string): Promise<void>;
-  path(sha256: string): string;
+  /**
+   * A file on this machine holding the blob, for readers that need a path (the parser thread, ranged
+   * downloads): the blob itself with FsBlobStore, a local cached copy with PgBlobStore.
+   */
+  localPath(sha256: string): Promise<string>;
 }
 
 /** One file of a batch, in upload order: a document, or the reason it was refused before one existed. */

@@ -53,7 +53,7 @@ export class ContentService {
     }
     const media = MEDIA_TYPES[doc.format ?? ''] ?? { type: 'application/octet-stream', ext: 'bin' };
     return {
-      path: this.storage.blobs.path(doc.contentHash),
+      path: await this.storage.blobs.localPath(doc.contentHash),
       contentType: media.type,
       downloadName: `${doc.id}.${media.ext}`,
       etag: `"${doc.contentHash}"`,

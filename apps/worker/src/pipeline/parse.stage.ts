@@ -38,7 +38,7 @@ export class ParseStage implements PipelineStage {
     // (the switch to `ocr` before the first OCR progress) and awaited before the stage ends.
     let reports: Promise<void> = Promise.resolve();
     let stage: ProgressStage = 'parsing';
-    const parsed = await parseInWorker(storage.blobs.path(doc.contentHash), {
+    const parsed = await parseInWorker(await storage.blobs.localPath(doc.contentHash), {
       format: doc.format,
       ...(doc.filename ? { filename: doc.filename } : {}),
       limits: {

@@ -174,3 +174,103 @@ ALTER TABLE documents ADD COLUMN ocr JSONB;
     },
   ],
 };
+
+/** PostgreSQL mirror of `modelStateMigrations` (../sqlite/state-schema.ts): BLOB → BYTEA. */
+export const modelStatePgMigrations: PgMigrationSet = {
+  name: 'model',
+  migrations: [
+    {
+      version: 1,
+      name: 'document-states-checkpoints',
+      sql: `
+CREATE TABLE model_document_states (
+  document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+  model_version TEXT NOT NULL,
+  tokens INTEGER NOT NULL,
+  sentences INTEGER NOT NULL,
+  state BYTEA NOT NULL,
+  document_vector BYTEA NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE model_checkpoints (
+  document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+  model_version TEXT NOT NULL,
+  sentences INTEGER NOT NULL,
+  next_sentence INTEGER NOT NULL,
+  checkpoint BYTEA NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE model_partial_vectors (
+  document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('sentence', 'passage')),
+  idx INTEGER NOT NULL,
+  vector BYTEA NOT NULL,
+  PRIMARY KEY (document_id, kind, idx)
+);
+`,
+    },
+  ],
+};
+
+/** PostgreSQL mirror of `batchFileMigrations` (../sqlite/state-schema.ts). */
+export const batchFilePgMigrations: PgMigrationSet = {
+  name: 'analysis',
+  migrations: [
+    {
+      version: 1,
+      name: 'batch files',
+      sql: `
+CREATE TABLE analysis_batch_files (
+  batch_id TEXT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  filename TEXT,
+  document_id TEXT REFERENCES documents(id) ON DELETE SET NULL,
+  error_code TEXT,
+  error_message TEXT,
+  PRIMARY KEY (batch_id, position)
+);
+CREATE INDEX analysis_batch_files_document ON analysis_batch_files(document_id);
+`,
+    },
+  ],
+};
+
+/**
+ * PostgreSQL only (SQLite keeps blobs as files, FsBlobStore): content-addressed blobs in 1 MiB
+ * BYTEA chunks, so no value nears the 1 GB field limit and reads stream chunk by chunk.
+ * `pg_blobs` is written last, in the same transaction as the chunks: a blob is visible only whole.
+ */
+export const blobPgMigrations: PgMigrationSet = {
+  name: 'pg-blobs',
+  migrations: [
+    {
+      version: 1,
+      name: 'chunked-blobs',
+      sql: `
+CREATE TABLE pg_blobs (
+  sha256 TEXT PRIMARY KEY,
+  bytes BIGINT NOT NULL,
+  chunks INTEGER NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE pg_blob_chunks (
+  sha256 TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  data BYTEA NOT NULL,
+  PRIMARY KEY (sha256, seq)
+);
+`,
+    },
+  ],
+};
+
+/** Every storage-owned PostgreSQL set, in order (what `openPgStorage` applies by default). */
+export const STORAGE_PG_SETS: PgMigrationSet[] = [
+  storagePgMigrations,
+  modelStatePgMigrations,
+  batchFilePgMigrations,
+  blobPgMigrations,
+];
+
+/** PostgreSQL sets with no SQLite twin, on purpose (the drift test allows exactly these). */
+export const PG_ONLY_SETS: string[] = [blobPgMigrations.name];

@@ -25,13 +25,13 @@ export const CONTENT_TABLES = [
 ] as const;
 
 /** Tables replaceParsed rewrites (results belong to later stages). */
-const PARSED_TABLES = ['document_texts', 'pages', 'sections', 'sentences', 'passages', 'page_geometry'] as const;
+export const PARSED_TABLES = ['document_texts', 'pages', 'sections', 'sentences', 'passages', 'page_geometry'] as const;
 
 // Packed boxes are stored as the typed arrays' bytes, which are little-endian on every platform
 // Node runs on; a big-endian host would misread them, so refuse it loudly rather than draw garbage.
 const LITTLE_ENDIAN = endianness() === 'LE';
 
-function bytesOf(a: Int32Array | Float32Array): Buffer {
+export function bytesOf(a: Int32Array | Float32Array): Buffer {
   if (!LITTLE_ENDIAN) throw new Error('page geometry storage needs a little-endian host');
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 }
@@ -49,7 +49,7 @@ function float32Of(b: Uint8Array): Float32Array {
   return out;
 }
 
-interface GeometryRow {
+export interface GeometryRow {
   page: number;
   width: number;
   height: number;
@@ -59,7 +59,7 @@ interface GeometryRow {
   ocr_words: number | null;
 }
 
-function geometryOf(r: GeometryRow): PageGeometry {
+export function geometryOf(r: GeometryRow): PageGeometry {
   return {
     page: r.page,
     width: r.width,
