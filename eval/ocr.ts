@@ -80,7 +80,8 @@ async function allPages(dir: string, dpis: number[], out?: string): Promise<void
     .filter((f) => f.endsWith('.pdf'))
     .map((f) => ({ f, bytes: new Uint8Array(readFileSync(join(dir, f))) }));
   const srcs: { f: string; bytes: Uint8Array; src: Awaited<ReturnType<typeof parseDocument>> }[] = [];
-  for (const x of files) srcs.push({ ...x, src: await parseDocument(x.bytes, { limits: { parseTimeoutMs: 600_000 } }) });
+  for (const x of files)
+    srcs.push({ ...x, src: await parseDocument(x.bytes, { limits: { parseTimeoutMs: 600_000 } }) });
   srcs.sort((a, b) => a.src.pages.length - b.src.pages.length);
   const total = new Map(dpis.map((d) => [d, { ref: 0, got: 0, hit: 0, secs: [] as number[], pages: 0 }]));
   for (const { f, bytes, src } of srcs) {

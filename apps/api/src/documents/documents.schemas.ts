@@ -28,7 +28,7 @@ export const documentErrorSchema = z.object({ code: z.string(), message: z.strin
 
 export const documentOcrSchema = z
   .object({
-    pages: z.array(z.number().int().min(1)).meta({ description: "1-based pages whose text came from OCR" }),
+    pages: z.array(z.number().int().min(1)).meta({ description: '1-based pages whose text came from OCR' }),
     words: z.number().int().min(0),
     confidence: z.number().min(0).max(100).nullable().meta({ description: 'mean Tesseract word confidence' }),
     failed: z
