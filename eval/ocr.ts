@@ -4,11 +4,15 @@
  *     Each sampled page of each PDF in DIR is rendered to an image-only PDF (scanPdf) and parsed
  *     with OCR; its words (lowercased letter/digit runs, as a multiset) are compared with the
  *     text layer of the same page: recall, precision, and seconds per page.
+ *   npx tsx eval/ocr.ts papers DIR --pages-per-paper all [--dpi 150,300] [--out FILE.jsonl]
+ *     Every page: each paper is rendered whole into an image-only PDF at each dpi and parsed once with
+ *     OCR; per page, words against the text layer, and seconds per page from the OCR progress reports
+ *     (render + recognize). Papers go smallest first; one JSON line per paper and dpi (also to --out).
  *   npx tsx eval/ocr.ts corpus DIR [--every 4] [--max-pages 2]
  *     Files that parse as no_text_layer without OCR are parsed again with OCR auto: how many now
  *     yield text (every k-th such file, first pages only).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { closeParseWorkers, parseDocument, parseInWorker } from '@elegans/ingest';
@@ -71,6 +75,73 @@ async function papers(dir: string, dpis: number[], perPaper: number): Promise<vo
   }
 }
 
+async function allPages(dir: string, dpis: number[], out?: string): Promise<void> {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.pdf'))
+    .map((f) => ({ f, bytes: new Uint8Array(readFileSync(join(dir, f))) }));
+  const srcs: { f: string; bytes: Uint8Array; src: Awaited<ReturnType<typeof parseDocument>> }[] = [];
+  for (const x of files)
+    srcs.push({ ...x, src: await parseDocument(x.bytes, { limits: { parseTimeoutMs: 600_000 } }) });
+  srcs.sort((a, b) => a.src.pages.length - b.src.pages.length);
+  const total = new Map(dpis.map((d) => [d, { ref: 0, got: 0, hit: 0, secs: [] as number[], pages: 0 }]));
+  for (const { f, bytes, src } of srcs) {
+    for (const dpi of dpis) {
+      const scan = await scanPdf(bytes, { dpi });
+      const stamps: number[] = [];
+      const doc = await parseDocument(scan, {
+        limits: { parseTimeoutMs: 600_000 },
+        ocr: { mode: 'auto', dpi, pageTimeoutMs: 120_000, totalTimeoutMs: 3_600_000, maxPages: 1000 },
+        onProgress: (_, stage) =>
+          stage === 'parsing' ? (stamps[0] = performance.now()) : stamps.push(performance.now()),
+      });
+      const secs = stamps.slice(1, 1 + src.pages.length).map((t, i) => (t - stamps[i]!) / 1000);
+      const t = total.get(dpi)!;
+      let ref = 0,
+        got = 0,
+        hit = 0;
+      src.pages.forEach((sp, i) => {
+        const dp = doc.pages[i];
+        if (!dp) return;
+        const r = words(src.text.slice(sp.start, sp.end));
+        const g = words(doc.text.slice(dp.start, dp.end));
+        ref += r.length;
+        got += g.length;
+        hit += overlap(r, g);
+      });
+      t.ref += ref;
+      t.got += got;
+      t.hit += hit;
+      t.secs.push(...secs);
+      t.pages += src.pages.length;
+      const line = {
+        paper: f,
+        dpi,
+        pages: src.pages.length,
+        ocrPages: doc.meta.ocr?.pages.length ?? 0,
+        failed: doc.meta.ocr?.failed ?? [],
+        recall: +(hit / Math.max(1, ref)).toFixed(3),
+        precision: +(hit / Math.max(1, got)).toFixed(3),
+        medianSecPerPage: +median(secs).toFixed(2),
+        confidence: doc.meta.ocr?.confidence ?? null,
+      };
+      console.log(JSON.stringify(line));
+      if (out) appendFileSync(out, JSON.stringify(line) + '\n');
+    }
+  }
+  for (const [dpi, t] of total) {
+    const line = {
+      dpi,
+      pages: t.pages,
+      recall: +(t.hit / t.ref).toFixed(3),
+      precision: +(t.hit / t.got).toFixed(3),
+      referenceWords: t.ref,
+      medianSecPerPage: +median(t.secs).toFixed(2),
+    };
+    console.log(JSON.stringify({ summary: line }));
+    if (out) appendFileSync(out, JSON.stringify({ summary: line }) + '\n');
+  }
+}
+
 async function corpus(dir: string, every: number, maxPages: number, scan?: string): Promise<void> {
   let files = readdirSync(dir)
     .filter((f) => f.toLowerCase().endsWith('.pdf'))
@@ -120,11 +191,14 @@ async function main(): Promise<void> {
       every: { type: 'string', default: '4' },
       'max-pages': { type: 'string', default: '2' },
       scan: { type: 'string' },
+      out: { type: 'string' },
     },
   });
   const [mode, dir] = positionals;
   if (!dir) throw new Error('usage: eval/ocr.ts papers|corpus DIR');
-  if (mode === 'papers') await papers(dir, values.dpi!.split(',').map(Number), Number(values['pages-per-paper']));
+  if (mode === 'papers' && values['pages-per-paper'] === 'all')
+    await allPages(dir, values.dpi!.split(',').map(Number), values.out);
+  else if (mode === 'papers') await papers(dir, values.dpi!.split(',').map(Number), Number(values['pages-per-paper']));
   else await corpus(dir, Number(values.every), Number(values['max-pages']), values.scan);
   await closeParseWorkers();
 }

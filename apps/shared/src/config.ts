@@ -45,13 +45,15 @@ const schema = z.object({
   MAX_METADATA_BYTES: int(16_384, 2, 1_048_576),
   MAX_PAGES: int(2000, 1),
   PARSE_TIMEOUT_MS: int(120_000, 100),
-  /** OCR of PDF pages without a usable text layer: off, auto (those pages), force (every page). */
+  /** OCR of PDF pages without a usable text layer and of image files: off, auto (those pages), force (every page). */
   OCR: z.enum(['off', 'auto', 'force']).default('auto'),
   OCR_DPI: int(200, 50, 600),
   OCR_MAX_PAGES: int(200, 0),
   OCR_PAGE_TIMEOUT_MS: int(60_000, 100),
   OCR_TOTAL_TIMEOUT_MS: int(600_000, 100),
   OCR_MIN_CONFIDENCE: int(50, 0, 100),
+  /** Pixels (width × height) of one page of a PNG, JPEG or TIFF upload; larger fails with image_too_large. */
+  IMAGE_MAX_PIXELS: int(50_000_000, 1),
   /** Uploads are refused with 429 queue_full beyond this many waiting jobs (back-pressure). */
   QUEUE_MAX_WAITING: int(10_000, 1),
   /** Retry-After (seconds) sent with 429 queue_full. */

@@ -22,6 +22,8 @@ export function documentView(d: DocumentRecord): DocumentView {
     sentences: d.sentenceCount,
     passages: d.passageCount,
     flags: d.flags,
+    /** Pages read by OCR, word count, mean confidence (0–100) and pages that failed, with codes. */
+    ocr: d.ocr,
     timings: d.timings,
     error: d.error,
     createdAt: d.createdAt,

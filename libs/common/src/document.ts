@@ -2,6 +2,8 @@
 export const DocumentStatus = {
   Queued: 'queued',
   Parsing: 'parsing',
+  /** Pages without a usable text layer (and image files) being OCR'd; only when there are any. */
+  Ocr: 'ocr',
   Embedding: 'embedding',
   Indexing: 'indexing',
   Summarizing: 'summarizing',
@@ -13,8 +15,10 @@ export type DocumentStatus = (typeof DocumentStatus)[keyof typeof DocumentStatus
 export const FINAL_STATUSES: ReadonlySet<DocumentStatus> = new Set(['ready', 'failed']);
 
 /** Progress bands per stage, so one 0..100 bar covers the whole pipeline. */
-export const STAGE_PROGRESS: Record<'parsing' | 'embedding' | 'indexing' | 'summarizing', [number, number]> = {
-  parsing: [0, 25],
+export const STAGE_PROGRESS: Record<'parsing' | 'ocr' | 'embedding' | 'indexing' | 'summarizing', [number, number]> = {
+  parsing: [0, 10],
+  // OCR runs at seconds per page: most of the parse time of a scanned document.
+  ocr: [10, 25],
   embedding: [25, 80],
   indexing: [80, 90],
   summarizing: [90, 100],

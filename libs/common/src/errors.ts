@@ -25,6 +25,12 @@ export const ErrorCode = {
   TooLarge: 'too_large',
   ParseTimeout: 'parse_timeout',
   ParseFailed: 'parse_failed',
+  /** An image file over IMAGE_MAX_PIXELS (width × height of one page). */
+  ImageTooLarge: 'image_too_large',
+  /** A PNG, JPEG or TIFF file that cannot be decoded. */
+  ImageCorrupt: 'image_corrupt',
+  /** An image file while OCR=off: it has no text without OCR. */
+  OcrDisabled: 'ocr_disabled',
   // infrastructure (retried)
   Internal: 'internal_error',
   Cancelled: 'cancelled',
@@ -58,6 +64,9 @@ const PERMANENT = new Set<ErrorCode>([
   'too_large',
   'parse_timeout',
   'parse_failed',
+  'image_too_large',
+  'image_corrupt',
+  'ocr_disabled',
   'unsupported_media_type',
   'payload_too_large',
   'cancelled',

@@ -1,4 +1,4 @@
-import type { DocumentFormat } from './types';
+import type { DocumentFormat, ImageFormat } from './types';
 import { centralDirectory, isZip, localEntryNames } from './zip';
 
 /**
@@ -11,6 +11,8 @@ export const DETECT_HEAD_BYTES = 64 * 1024;
 export function detectFormat(head: Uint8Array): DocumentFormat | null {
   if (head.length === 0) return null;
   if (isPdf(head)) return 'pdf';
+  const image = imageFormat(head);
+  if (image) return image;
   if (isZip(head)) return isDocxZip(head) ? 'docx' : null;
   if (hasBinaryMagic(head)) return null;
   const text = decodeHeadForSniffing(head);
@@ -54,9 +56,22 @@ function indexOfAscii(buf: Uint8Array, needle: string): number {
   return -1;
 }
 
+/** PNG, JPEG and TIFF (little- and big-endian; BigTIFF is not read) by their magic bytes. */
+export function imageFormat(head: Uint8Array): ImageFormat | null {
+  const starts = (m: number[]): boolean => m.every((b, i) => head[i] === b);
+  // A PNG signature must be followed by its IHDR chunk (the size), or it is not a PNG we can read.
+  if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+    return head.length >= 24 &&
+      starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52])
+      ? 'png'
+      : null;
+  if (starts([0xff, 0xd8, 0xff])) return 'jpeg';
+  if (starts([0x49, 0x49, 0x2a, 0x00]) || starts([0x4d, 0x4d, 0x00, 0x2a])) return 'tiff';
+  return null;
+}
+
 const BINARY_MAGIC: number[][] = [
-  [0x89, 0x50, 0x4e, 0x47], // PNG
-  [0xff, 0xd8, 0xff], // JPEG
+  [0x89, 0x50, 0x4e, 0x47], // PNG without a readable header
   [0x47, 0x49, 0x46, 0x38], // GIF
   [0x1f, 0x8b], // gzip
   [0x7f, 0x45, 0x4c, 0x46], // ELF

@@ -3,6 +3,7 @@ import { ElegansError, isElegansError } from '@elegans/common';
 import { detectFormat } from './detect';
 import { parseDocx } from './formats/docx';
 import { parseHtml } from './formats/html';
+import { parseImage } from './formats/image';
 import { parseMarkdown } from './formats/markdown';
 import { parsePdf } from './formats/pdf';
 import { decodeText, parseText } from './formats/text';
@@ -18,6 +19,7 @@ import {
   type IngestLimits,
   type OcrOptions,
   type ParsedDocument,
+  type ProgressStage,
   type SegmentOptions,
 } from './types';
 
@@ -30,8 +32,11 @@ export interface ParseOptions {
   format?: DocumentFormat;
   /** OCR of PDF pages without a usable text layer (default off). */
   ocr?: Partial<OcrOptions>;
-  /** Called with 0..1 as pages are read. */
-  onProgress?: (fraction: number) => void;
+  /**
+   * Called with 0..1 as pages are read (`parsing`), then as pages are OCR'd (`ocr`, only when some
+   * page needs it). The stage never goes back from `ocr` to `parsing`.
+   */
+  onProgress?: (fraction: number, stage: ProgressStage) => void;
 }
 
 export function resolveLimits(limits?: Partial<IngestLimits>): IngestLimits {
@@ -73,13 +78,18 @@ export async function parseDocument(bytes: Uint8Array, options: ParseOptions = {
   }
   if (bytes.length === 0) throw new ElegansError('empty_document', 'document is empty');
   const format = options.format ?? refineByName(detectFormat(bytes), options.filename);
-  if (!format) throw new ElegansError('unsupported_format', 'not a PDF, DOCX, HTML, Markdown or text document');
+  if (!format)
+    throw new ElegansError('unsupported_format', 'not a PDF, DOCX, HTML, Markdown, text, PNG, JPEG or TIFF document');
   const ocr = resolveOcr(options.ocr);
   const deadlineMs = parseDeadlineMs(limits, ocr);
+  let stage: ProgressStage = 'parsing';
   const ctx: FormatContext = {
     limits,
     ocr,
-    onProgress: options.onProgress,
+    onProgress: (fraction, s) => {
+      stage = s;
+      options.onProgress?.(fraction, s);
+    },
     checkDeadline: () => {
       if (Date.now() - started > deadlineMs) {
         throw new ElegansError('parse_timeout', `parsing took longer than ${deadlineMs} ms`);
@@ -105,7 +115,7 @@ export async function parseDocument(bytes: Uint8Array, options: ParseOptions = {
     softLineBreaks: result.softLineBreaks,
     options: resolveSegment(options.segment),
   });
-  options.onProgress?.(1);
+  options.onProgress?.(1, stage);
   const roled = assignRoles({ ...seg, pageCount: result.pages.length });
   return {
     text: result.text,
@@ -144,6 +154,10 @@ function parseFormat(
       return parseMarkdown(decodeText(bytes).text);
     case 'text':
       return parseText(bytes);
+    case 'png':
+    case 'jpeg':
+    case 'tiff':
+      return parseImage(bytes, format, ctx);
   }
 }
 

@@ -3,7 +3,10 @@
  * indices into `ParsedDocument.text`, half-open `[start, end)`, so that
  * `doc.text.slice(u.start, u.end) === u.text` for every unit. Pages are 1-based.
  */
-export type DocumentFormat = 'pdf' | 'docx' | 'html' | 'markdown' | 'text';
+export type DocumentFormat = 'pdf' | 'docx' | 'html' | 'markdown' | 'text' | ImageFormat;
+/** Image files, read by OCR (a multi-page TIFF is a multi-page document). */
+export type ImageFormat = 'png' | 'jpeg' | 'tiff';
+export const IMAGE_FORMATS: readonly ImageFormat[] = ['png', 'jpeg', 'tiff'];
 
 export interface PageSpan {
   number: number;
@@ -103,6 +106,9 @@ export interface PageGeometry {
 
 export type DocumentFlag = 'no_text_layer' | 'encrypted' | 'truncated' | 'ocr_needed';
 
+/** The parser's progress phases: reading pages, then OCR of the pages that need it. */
+export type ProgressStage = 'parsing' | 'ocr';
+
 /** `auto`: pages without a usable text layer; `force`: every page; `off`: none. */
 export type OcrMode = 'off' | 'auto' | 'force';
 
@@ -175,6 +181,8 @@ export interface IngestLimits {
   maxBytes: number;
   maxPages: number;
   parseTimeoutMs: number;
+  /** Pixels (width × height) of one page of an image file; larger fails with image_too_large. */
+  imageMaxPixels: number;
   /** Heap cap for the parse worker thread (parseInWorker); going over fails with parse_failed. */
   workerMemoryMb?: number;
 }
@@ -190,6 +198,8 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxBytes: 100 * 1024 * 1024,
   maxPages: 2000,
   parseTimeoutMs: 120_000,
+  // An A4 page at 600 dpi is 35 MP; 50 MP of RGBA is 200 MB while a page is decoded.
+  imageMaxPixels: 50_000_000,
 };
 
 export const DEFAULT_SEGMENT: SegmentOptions = { passageWords: 200, passageOverlapSentences: 0 };

@@ -7,6 +7,7 @@ import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { isElegansError } from '@elegans/common';
 import { parseDocument, type ParseOptions } from './parse';
+import type { ProgressStage } from './types';
 
 export interface WorkerTask {
   id: number;
@@ -16,7 +17,7 @@ export interface WorkerTask {
 }
 
 export type WorkerReply =
-  | { type: 'progress'; id: number; fraction: number }
+  | { type: 'progress'; id: number; fraction: number; stage: ProgressStage }
   | { type: 'done'; id: number; doc: Awaited<ReturnType<typeof parseDocument>>; heapMb: number }
   | { type: 'error'; id: number; code: string; message: string; heapMb: number };
 
@@ -33,15 +34,17 @@ if (port) {
 
 async function run(task: WorkerTask): Promise<WorkerReply> {
   let lastProgress = 0;
+  let lastStage: ProgressStage = 'parsing';
   try {
     const bytes = task.path ? new Uint8Array(await readFile(task.path)) : new Uint8Array(task.bytes!);
     const doc = await parseDocument(bytes, {
       ...task.options,
-      onProgress: (fraction) => {
-        // At most ~50 progress messages per document.
-        if (fraction - lastProgress >= 0.02 || fraction >= 1) {
+      onProgress: (fraction, stage) => {
+        // At most ~50 progress messages per stage; a new stage is always reported.
+        if (stage !== lastStage || fraction - lastProgress >= 0.02 || fraction >= 1) {
           lastProgress = fraction;
-          port?.postMessage({ type: 'progress', id: task.id, fraction } satisfies WorkerReply);
+          lastStage = stage;
+          port?.postMessage({ type: 'progress', id: task.id, fraction, stage } satisfies WorkerReply);
         }
       },
     });

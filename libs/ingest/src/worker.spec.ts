@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isElegansError } from '@elegans/common';
 import { parseDocument } from './parse';
-import { makePdf } from './testing';
+import { makePdf, scanPdf } from './testing';
 import { closeParseWorkers, parseInWorker } from './worker';
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -24,6 +24,28 @@ const pages = Array.from({ length: 6 }, (_, i) => [
 ]);
 
 describe('parseInWorker', () => {
+  it('reports the OCR of scanned pages as its own stage, after reading the pages, page by page', async () => {
+    const text = await makePdf({
+      pages: [['A scanned page about harbour cranes.'], ['A text page.'], ['Another scan.']],
+    });
+    const scan = await scanPdf(text, { dpi: 100, pages: [1, 3] });
+    const seen: [string, number][] = [];
+    const doc = await parseInWorker(scan, {
+      ocr: { mode: 'auto', dpi: 150 },
+      onProgress: (f, stage) => seen.push([stage, f]),
+    });
+    expect(doc.meta.ocr?.pages).toEqual([1, 3]);
+    expect(doc.text).toMatch(/harbour cranes/i);
+    const stages = seen.map(([s]) => s);
+    const firstOcr = stages.indexOf('ocr');
+    expect(firstOcr).toBeGreaterThan(0);
+    expect(stages.slice(firstOcr).every((s) => s === 'ocr')).toBe(true);
+    // One report per OCR'd page (of 2), then the end of the parse.
+    expect(seen.slice(firstOcr).map(([, f]) => f)).toEqual([0.5, 1, 1]);
+    const parsing = seen.slice(0, firstOcr).map(([, f]) => f);
+    expect(parsing.at(-1)).toBe(1);
+  }, 60_000);
+
   it('returns what parseDocument returns, reports progress, and leaves the caller bytes intact', async () => {
     const pdf = await makePdf({ pages });
     const before = Buffer.from(pdf).toString('base64');

@@ -157,7 +157,7 @@ export async function parseInWorker(
 
     worker.on('message', (reply: WorkerReply) => {
       if (reply.id !== id) return;
-      if (reply.type === 'progress') onProgress?.(reply.fraction);
+      if (reply.type === 'progress') onProgress?.(reply.fraction, reply.stage);
       else if (reply.type === 'done') finish(true, () => resolve(reply.doc), reply.heapMb);
       else fail(reply.code as ErrorCode, reply.message, true, reply.heapMb);
     });

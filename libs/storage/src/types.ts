@@ -23,6 +23,17 @@ export interface ApiKeyRecord {
 /** Milliseconds spent per stage, keyed by stage name ('parsing', 'embedding', …). */
 export type StageTimings = Record<string, number>;
 
+/** What OCR did to a document (libs/ingest OcrSummary without its timing). */
+export interface DocumentOcr {
+  /** 1-based pages whose text came from OCR. */
+  pages: number[];
+  words: number;
+  /** Mean Tesseract word confidence 0..100 over the OCR'd pages; null when none was read. */
+  confidence: number | null;
+  /** Pages that needed OCR but have no OCR text, with a stable code (`ocr_timeout`, …). */
+  failed: { page: number; code: string }[];
+}
+
 export interface DocumentRecord {
   id: string;
   tenantId: string;
@@ -44,6 +55,8 @@ export interface DocumentRecord {
   sentenceCount: number | null;
   passageCount: number | null;
   flags: string[];
+  /** Null when no page needed OCR. */
+  ocr: DocumentOcr | null;
   error: { code: ErrorCode | string; message: string } | null;
   jobId: string | null;
   attempts: number;
@@ -90,6 +103,7 @@ export interface DocumentPatch {
   sentenceCount?: number | null;
   passageCount?: number | null;
   flags?: string[];
+  ocr?: DocumentOcr | null;
   error?: { code: string; message: string } | null;
   jobId?: string | null;
   attempts?: number;

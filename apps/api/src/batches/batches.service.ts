@@ -146,7 +146,7 @@ export class BatchesService {
         ...base,
         error: {
           code: 'unsupported_media_type',
-          message: 'unsupported file type (accepted: PDF, DOCX, HTML, Markdown, text)',
+          message: this.intake.unsupportedMessage,
         },
       };
     }

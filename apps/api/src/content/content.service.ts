@@ -13,6 +13,9 @@ const MEDIA_TYPES: Record<string, { type: string; ext: string }> = {
   html: { type: 'text/html', ext: 'html' },
   markdown: { type: 'text/markdown', ext: 'md' },
   text: { type: 'text/plain', ext: 'txt' },
+  png: { type: 'image/png', ext: 'png' },
+  jpeg: { type: 'image/jpeg', ext: 'jpg' },
+  tiff: { type: 'image/tiff', ext: 'tif' },
 };
 
 export interface StoredFile {

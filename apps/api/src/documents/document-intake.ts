@@ -1,8 +1,9 @@
-import { detectFormat, DETECT_HEAD_BYTES, type DocumentFormat } from '@elegans/ingest';
+import { detectFormat, DETECT_HEAD_BYTES, IMAGE_FORMATS, type DocumentFormat } from '@elegans/ingest';
 import type { DocumentRecord, Storage } from '@elegans/storage';
 import { Inject, Injectable } from '@nestjs/common';
 import { readFile } from 'node:fs/promises';
-import { STORAGE } from '../../../shared/src/storage.module';
+import type { Config } from '../../../shared/src/config';
+import { CONFIG, STORAGE } from '../../../shared/src/storage.module';
 import { DocumentQueue } from '../queue/document-queue';
 import type { ReceivedFile as IncomingFile } from './multipart';
 
@@ -21,11 +22,20 @@ export type Intake =
 export class DocumentIntake {
   constructor(
     @Inject(STORAGE) private readonly storage: Storage,
+    @Inject(CONFIG) private readonly config: Config,
     private readonly queue: DocumentQueue,
   ) {}
 
+  /** The 415 message: what is accepted (images only while OCR is on: they have no text without it). */
+  get unsupportedMessage(): string {
+    return this.config.OCR === 'off'
+      ? 'unsupported file type (accepted: PDF, DOCX, HTML, Markdown, text; PNG, JPEG and TIFF need OCR, which is off)'
+      : 'unsupported file type (accepted: PDF, DOCX, HTML, Markdown, text, PNG, JPEG, TIFF)';
+  }
+
   async detect(file: IncomingFile): Promise<DocumentFormat | null> {
     const format = detectFormat(file.head);
+    if (format && (IMAGE_FORMATS as readonly string[]).includes(format) && this.config.OCR === 'off') return null;
     // A zip's central directory sits at its end: let detection see the whole file for those.
     if (format === null && file.head[0] === 0x50 && file.head[1] === 0x4b && file.bytes > DETECT_HEAD_BYTES) {
       return detectFormat(new Uint8Array(await readFile(file.pending.tempPath)));

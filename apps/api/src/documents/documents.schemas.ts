@@ -5,6 +5,7 @@ import { z } from 'zod';
 export const DOCUMENT_STATUSES = [
   'queued',
   'parsing',
+  'ocr',
   'embedding',
   'indexing',
   'summarizing',
@@ -25,6 +26,17 @@ const count = z.number().int().min(0).nullable();
 
 export const documentErrorSchema = z.object({ code: z.string(), message: z.string() }).meta({ id: 'DocumentError' });
 
+export const documentOcrSchema = z
+  .object({
+    pages: z.array(z.number().int().min(1)).meta({ description: '1-based pages whose text came from OCR' }),
+    words: z.number().int().min(0),
+    confidence: z.number().min(0).max(100).nullable().meta({ description: 'mean Tesseract word confidence' }),
+    failed: z
+      .array(z.object({ page: z.number().int().min(1), code: z.string() }))
+      .meta({ description: 'pages that needed OCR but have no OCR text (ocr_timeout, ocr_time_limit, …)' }),
+  })
+  .meta({ id: 'DocumentOcr' });
+
 export const documentViewSchema = z
   .object({
     id: z.string(),
@@ -33,7 +45,10 @@ export const documentViewSchema = z
     progress: z.number().min(0).max(100),
     collection: z.string(),
     filename: z.string().nullable().meta({ description: 'the uploaded name: metadata only, never a path' }),
-    format: z.string().nullable().meta({ description: 'detected format (pdf, docx, html, markdown, text…)' }),
+    format: z
+      .string()
+      .nullable()
+      .meta({ description: 'detected format (pdf, docx, html, markdown, text, png, jpeg, tiff)' }),
     bytes: z.number().int().min(0),
     contentHash: z.string().meta({ description: 'SHA-256 of the bytes' }),
     metadata: z.record(z.string(), z.unknown()),
@@ -45,6 +60,8 @@ export const documentViewSchema = z
     sentences: count,
     passages: count,
     flags: z.array(z.string()),
+    /** What OCR did; null when no page needed it. */
+    ocr: documentOcrSchema.nullable(),
     /** Milliseconds per pipeline stage. */
     timings: z.record(z.string(), z.number()),
     error: documentErrorSchema.nullable(),

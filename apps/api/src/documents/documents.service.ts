@@ -78,10 +78,7 @@ export class DocumentsService {
 
       const format = await this.intake.detect(file);
       if (format === null) {
-        throw new ElegansError(
-          'unsupported_media_type',
-          'unsupported file type (accepted: PDF, DOCX, HTML, Markdown, text)',
-        );
+        throw new ElegansError('unsupported_media_type', this.intake.unsupportedMessage);
       }
 
       const intake = await this.intake.record(tenantId, file, { collection, format, metadata });

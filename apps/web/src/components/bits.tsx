@@ -18,7 +18,9 @@ export function RoleBadge({ role }: { role?: string | undefined }) {
 
 /** The four pipeline stages as steps (done, current, waiting) with the overall progress. */
 export function StageProgress({ doc }: { doc: Pick<DocumentView, 'status' | 'progress'> }) {
-  const at = STAGES.indexOf(doc.status as (typeof STAGES)[number]);
+  // OCR runs inside parsing (pages without a text layer): shown as that step, labelled.
+  const ocr = doc.status === 'ocr';
+  const at = STAGES.indexOf((ocr ? 'parsing' : doc.status) as (typeof STAGES)[number]);
   const ready = doc.status === 'ready';
   return (
     <div class="stages" data-status={doc.status}>
@@ -27,7 +29,7 @@ export function StageProgress({ doc }: { doc: Pick<DocumentView, 'status' | 'pro
           const state = ready || (at >= 0 && i < at) ? 'done' : i === at ? 'active' : 'waiting';
           return (
             <li key={s} class={`stage ${state}`} aria-current={state === 'active' ? 'step' : undefined}>
-              {s}
+              {ocr && s === 'parsing' ? 'parsing · OCR' : s}
             </li>
           );
         })}

@@ -5,7 +5,7 @@ import { documentHref } from '../router';
 import type { DocumentView } from '../types';
 import { Upload } from './upload';
 
-const STATUSES = ['', 'queued', 'parsing', 'embedding', 'indexing', 'summarizing', 'ready', 'failed'];
+const STATUSES = ['', 'queued', 'parsing', 'ocr', 'embedding', 'indexing', 'summarizing', 'ready', 'failed'];
 const PAGE_SIZE = 20;
 
 export function Documents() {

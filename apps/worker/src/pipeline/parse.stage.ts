@@ -1,5 +1,5 @@
 import { ElegansError } from '@elegans/common';
-import { parseInWorker } from '@elegans/ingest';
+import { parseInWorker, type ProgressStage } from '@elegans/ingest';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Config } from '../../../shared/src/config';
 import { CONFIG } from '../../../shared/src/storage.module';
@@ -8,6 +8,12 @@ import type { PipelineStage, StageContext } from './stage';
 /**
  * Bytes → ParsedDocument (libs/ingest) in a worker thread, so the event loop stays free to renew
  * the job lock; then pages, sections, sentences and passages are stored in one transaction.
+ *
+ * OCR is a stage of its own for status, progress and timings (`ocr`), but it runs inside this
+ * parse: the parser reads every page's text layer first (`parsing`), then renders and recognizes
+ * the pages without a usable one (`ocr`, page by page), then lays out and segments all pages
+ * together, so OCR'd text gets the same boilerplate, heading, paragraph and role treatment as a
+ * text layer. A separate pipeline stage would have to re-open the file or store half-parsed pages.
  */
 @Injectable()
 export class ParseStage implements PipelineStage {
@@ -28,6 +34,10 @@ export class ParseStage implements PipelineStage {
     }
     const abort = new AbortController();
     let cancelled: unknown = null;
+    // Progress reports arrive from the parse thread as plain callbacks; they are applied in order
+    // (the switch to `ocr` before the first OCR progress) and awaited before the stage ends.
+    let reports: Promise<void> = Promise.resolve();
+    let stage: ProgressStage = 'parsing';
     const parsed = await parseInWorker(await storage.blobs.localPath(doc.contentHash), {
       format: doc.format,
       ...(doc.filename ? { filename: doc.filename } : {}),
@@ -35,6 +45,7 @@ export class ParseStage implements PipelineStage {
         maxBytes: this.config.maxUploadBytes,
         maxPages: this.config.MAX_PAGES,
         parseTimeoutMs: this.config.PARSE_TIMEOUT_MS,
+        imageMaxPixels: this.config.IMAGE_MAX_PIXELS,
       },
       ocr: {
         mode: this.config.OCR,
@@ -45,16 +56,25 @@ export class ParseStage implements PipelineStage {
         minConfidence: this.config.OCR_MIN_CONFIDENCE,
       },
       signal: abort.signal,
-      onProgress: (fraction) => {
-        // Progress doubles as the cancellation check: a deleted document stops the parse thread.
-        ctx.progress(fraction * 0.9).catch((err: unknown) => {
-          cancelled ??= err;
-          abort.abort();
-        });
+      onProgress: (fraction, s) => {
+        if (stage === 'ocr' && s === 'parsing') return;
+        const enter = s !== stage;
+        stage = s;
+        reports = reports
+          .then(async () => {
+            if (enter) await ctx.enterStage('ocr');
+            // Progress doubles as the cancellation check: a deleted document stops the parse thread.
+            await ctx.progress(fraction * 0.9);
+          })
+          .catch((err: unknown) => {
+            cancelled ??= err;
+            abort.abort();
+          });
       },
     }).catch((err: unknown) => {
       throw cancelled ?? err;
     });
+    await reports;
     if (cancelled) throw cancelled;
     ctx.parsed = parsed;
     await storage.content.replaceParsed(doc.id, parsed);
@@ -66,10 +86,25 @@ export class ParseStage implements PipelineStage {
       sentenceCount: parsed.sentences.length,
       passageCount: parsed.passages.length,
       flags: parsed.flags,
+      ocr: parsed.meta.ocr
+        ? {
+            pages: parsed.meta.ocr.pages,
+            words: parsed.meta.ocr.words,
+            confidence: parsed.meta.ocr.confidence,
+            failed: parsed.meta.ocr.failed,
+          }
+        : null,
     });
     if (!written) throw new ElegansError('cancelled', 'document was deleted');
     ctx.logger.info(
-      { pages: parsed.pages.length, chars: parsed.text.length, passages: parsed.passages.length },
+      {
+        pages: parsed.pages.length,
+        chars: parsed.text.length,
+        passages: parsed.passages.length,
+        ...(parsed.meta.ocr
+          ? { ocrPages: parsed.meta.ocr.pages.length, ocrFailed: parsed.meta.ocr.failed.length }
+          : {}),
+      },
       'parsed',
     );
   }

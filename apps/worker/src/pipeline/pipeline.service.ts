@@ -17,7 +17,7 @@ import { addTokensStreamed, recordStageDuration } from '../../../shared/src/pipe
 import { CONFIG, LOGGER, STORAGE } from '../../../shared/src/storage.module';
 import { OnJob } from '../jobs/job-handler';
 import { LockLostError, LockWatch } from '../jobs/lock-watch';
-import { PIPELINE_STAGES, type PipelineStage, type StageContext } from './stage';
+import { PIPELINE_STAGES, type PipelineStage, type StageContext, type StageName } from './stage';
 
 export const METRICS_REDIS = Symbol('METRICS_REDIS');
 
@@ -96,6 +96,7 @@ export class PipelineService {
       logger: log,
       parsed: null,
       progress: async () => undefined,
+      enterStage: async () => undefined,
       addTokens: async (count: number) => {
         tokens += count;
         await addTokensStreamed(this.redis, this.config.QUEUE_PREFIX, count);
@@ -107,36 +108,50 @@ export class PipelineService {
     }
 
     const started = performance.now();
+    let current: StageName | null = null;
+    let stageStart = 0;
+    let lastWrite = 0;
+    let lastValue = -1;
+    const endStage = async (): Promise<void> => {
+      if (!current) return;
+      const ms = Math.round(performance.now() - stageStart);
+      timings[current] = ms;
+      await alive(
+        await this.storage.documents.update(id, { timings: { ...timings }, progress: stageProgress(current, 1) }),
+      );
+      await recordStageDuration(this.redis, this.config.QUEUE_PREFIX, current, ms / 1000);
+      log.info({ stage: current, ms }, 'stage done');
+      current = null;
+    };
+    const beginStage = async (name: StageName): Promise<void> => {
+      await endStage();
+      current = name;
+      stageStart = performance.now();
+      lastWrite = 0;
+      lastValue = -1;
+      await alive(await this.storage.documents.update(id, { status: name, progress: stageProgress(name, 0) }));
+      await job.updateProgress(stageProgress(name, 0));
+    };
+    ctx.progress = async (fraction: number) => {
+      if (!current) return;
+      const value = stageProgress(current, fraction);
+      const now = performance.now();
+      if (value === lastValue || now - lastWrite < PROGRESS_INTERVAL_MS) {
+        // Still a cancellation point, cheaply: a primary-key lookup.
+        if (now - lastWrite >= PROGRESS_INTERVAL_MS) await alive((await this.storage.documents.getById(id)) !== null);
+        return;
+      }
+      lastWrite = now;
+      lastValue = value;
+      await alive(await this.storage.documents.update(id, { progress: value }));
+      await job.updateProgress(value);
+    };
+    ctx.enterStage = beginStage;
     for (const stage of stages) {
       if (!stage.enabled()) continue;
-      let lastWrite = 0;
-      let lastValue = -1;
-      ctx.progress = async (fraction: number) => {
-        const value = stageProgress(stage.name, fraction);
-        const now = performance.now();
-        if (value === lastValue || now - lastWrite < PROGRESS_INTERVAL_MS) {
-          // Still a cancellation point, cheaply: a primary-key lookup.
-          if (now - lastWrite >= PROGRESS_INTERVAL_MS) await alive((await this.storage.documents.getById(id)) !== null);
-          return;
-        }
-        lastWrite = now;
-        lastValue = value;
-        await alive(await this.storage.documents.update(id, { progress: value }));
-        await job.updateProgress(value);
-      };
-      await alive(
-        await this.storage.documents.update(id, { status: stage.name, progress: stageProgress(stage.name, 0) }),
-      );
-      await job.updateProgress(stageProgress(stage.name, 0));
-      const t0 = performance.now();
+      await beginStage(stage.name);
       await stage.run(ctx);
-      const ms = Math.round(performance.now() - t0);
-      timings[stage.name] = ms;
-      await alive(
-        await this.storage.documents.update(id, { timings: { ...timings }, progress: stageProgress(stage.name, 1) }),
-      );
-      await recordStageDuration(this.redis, this.config.QUEUE_PREFIX, stage.name, ms / 1000);
-      log.info({ stage: stage.name, ms }, 'stage done');
+      await endStage();
     }
     timings.total = Math.round(performance.now() - started);
     await alive(

@@ -3,7 +3,7 @@ import type { DocumentRecord, Storage } from '@elegans/storage';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 
-export type StageName = 'parsing' | 'embedding' | 'indexing' | 'summarizing';
+export type StageName = 'parsing' | 'ocr' | 'embedding' | 'indexing' | 'summarizing';
 
 /** What a stage gets: the document, storage, and a progress reporter that doubles as a cancellation check. */
 export interface StageContext {
@@ -23,6 +23,13 @@ export interface StageContext {
    * ElegansError('cancelled') when the document was deleted meanwhile: call it between chunks.
    */
   progress(fraction: number): Promise<void>;
+  /**
+   * Moves the document to a stage that runs inside the current one (`ocr` inside parsing: OCR'd
+   * text must go through the same layout and segmentation as the text layer, in the same parse).
+   * The document's status, progress band and timings follow; `progress` reports within it from
+   * then on. Stages only move forward.
+   */
+  enterStage(name: StageName): Promise<void>;
   /** Tokens streamed through the model: counted into /metrics and the document's `tokens`. */
   addTokens(count: number): Promise<void>;
   /**

@@ -1,5 +1,6 @@
 import { TextBuilder, type HeadingMark, type PageFrame } from '../builder';
 import { PlacedText } from '../geometry';
+import type { PageGeometry, PageSpan } from '../types';
 import { maxOf, type Line } from './pdf-layout';
 
 /**
@@ -334,4 +335,31 @@ export function placeOutline(
     out.push({ title, level: e.level, start, page: e.page });
   }
   return out;
+}
+
+/**
+ * Laid-out pages → text, pages, headings and geometry: boilerplate across pages, headings from
+ * the outline (else from font sizes and numbering), paragraphs. Shared by PDFs and image files,
+ * so OCR'd pages get exactly the text layer's treatment. `ocrStats` marks OCR'd pages' geometry.
+ */
+export function assemblePages(
+  pages: PageLines[],
+  outline: OutlineTitle[],
+  ocrStats?: ReadonlyMap<number, { confidence: number; words: number }>,
+): { text: string; pages: PageSpan[]; headings: HeadingMark[]; geometry: PageGeometry[] | undefined } {
+  removeBoilerplate(pages);
+  const b = new TextBuilder();
+  const fontLevels = outline.length ? null : headingLevelsFromFonts(pages);
+  const byPage = new Map<number, OutlineTitle[]>();
+  for (const o of outline) byPage.set(o.page, [...(byPage.get(o.page) ?? []), o]);
+  const numbered = outline.length ? undefined : new NumberedHeadings();
+  pages.forEach((p, i) => appendPage(b, p, fontLevels, byPage.get(i + 1), numbered));
+  const text = b.finish();
+  const headings = [...b.headings, ...placeOutline(text, b.pages, outline)].sort((x, y) => x.start - y.start);
+  const geometry = b.geometry;
+  for (const g of geometry ?? []) {
+    const stat = ocrStats?.get(g.page);
+    if (stat) g.ocr = stat;
+  }
+  return { text, pages: b.pages, headings, geometry };
 }

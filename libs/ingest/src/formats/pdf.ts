@@ -1,19 +1,10 @@
 import { dirname, join } from 'node:path';
 import { ElegansError } from '@elegans/common';
-import { TextBuilder } from '../builder';
 import type { PdfOps } from '../ocr/image-cover';
 import { PageOcr } from '../ocr/page-ocr';
 import type { DocumentFlag } from '../types';
 import { layoutPage, type RawItem } from './pdf-layout';
-import {
-  appendPage,
-  headingLevelsFromFonts,
-  NumberedHeadings,
-  placeOutline,
-  removeBoilerplate,
-  type OutlineTitle,
-  type PageLines,
-} from './pdf-text';
+import { assemblePages, type OutlineTitle, type PageLines } from './pdf-text';
 import type { FormatContext, FormatResult } from './types';
 
 /** The slice of the pdf.js API used here (its types are ESM-only). */
@@ -120,14 +111,31 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
     const pages: PageLines[] = [];
     let failed = 0;
     ocr = ctx.ocr.mode === 'off' ? null : new PageOcr(ctx.ocr);
-    let ocrDue = false;
+    // Pass 1, the text layer of every page; pages whose text layer is not usable are noted, with
+    // that text layer as the fallback should their OCR fail.
+    const due = new Map<number, RawItem[]>();
+    const readPage = async (page: PdfPage, items: RawItem[]): Promise<PageLines> => {
+      // Annotations cost a quarter of text extraction on link-heavy papers; read them where
+      // they can matter: documents with a form, and pages with little text of their own.
+      if (hasForm || items.reduce((n, i) => n + i.str.length, 0) < 200) items.push(...(await annotationItems(page)));
+      const [x0 = 0, y0 = 0, x1 = 612, y1 = 792] = page.view;
+      // The page as pdf.js displays it at scale 1 (rotation applied): what the web UI renders.
+      const viewport = page.getViewport({ scale: 1 });
+      return {
+        lines: layoutPage(items, Math.abs(x1 - x0)),
+        height: Math.abs(y1 - y0),
+        bottom: Math.min(y0, y1),
+        frame: { width: viewport.width, height: viewport.height, transform: viewport.transform },
+      };
+    };
+    const unreadable: PageLines = { lines: [], height: 792, bottom: 0, frame: { width: 612, height: 792 } };
     for (let n = 1; n <= numPages; n++) {
       ctx.checkDeadline();
       try {
         const page = await doc.getPage(n);
         try {
           const content = await page.getTextContent({ includeMarkedContent: false });
-          let items: Array<RawItem & { fontName?: string }> = content.items.filter(
+          const items: Array<RawItem & { fontName?: string }> = content.items.filter(
             (i): i is RawItem & { fontName?: string } => typeof (i as RawItem).str === 'string',
           );
           for (const it of items) {
@@ -138,66 +146,53 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
             }
           }
           if (ocr && (await ocr.wants(items, page, pdfjs.OPS))) {
-            ocrDue = true;
-            const ocrItems = await ocr.page(page, n, page.view);
-            if (ocrItems) items = ocrItems;
-          }
-          // Annotations cost a quarter of text extraction on link-heavy papers; read them where
-          // they can matter: documents with a form, and pages with little text of their own.
-          if (hasForm || items.reduce((n, i) => n + i.str.length, 0) < 200)
-            items.push(...(await annotationItems(page)));
-          const [x0 = 0, y0 = 0, x1 = 612, y1 = 792] = page.view;
-          // The page as pdf.js displays it at scale 1 (rotation applied): what the web UI renders.
-          const viewport = page.getViewport({ scale: 1 });
-          pages.push({
-            lines: layoutPage(items, Math.abs(x1 - x0)),
-            height: Math.abs(y1 - y0),
-            bottom: Math.min(y0, y1),
-            frame: { width: viewport.width, height: viewport.height, transform: viewport.transform },
-          });
+            due.set(n, items);
+            pages.push(unreadable);
+          } else pages.push(await readPage(page, items));
         } finally {
           page.cleanup();
         }
       } catch (err) {
         if (err instanceof ElegansError) throw err;
         failed++;
-        pages.push({ lines: [], height: 792, bottom: 0, frame: { width: 612, height: 792 } });
+        pages.push(unreadable);
       }
-      ctx.onProgress?.(n / numPages);
+      ctx.onProgress?.(n / numPages, 'parsing');
     }
-    const ocrSummary = ocrDue ? ocr?.summary : undefined;
+    // Pass 2, the `ocr` stage: the noted pages are rendered and recognized one by one within the
+    // OCR limits, with their own progress.
+    let done = 0;
+    for (const [n, fallback] of due) {
+      ctx.checkDeadline();
+      try {
+        const page = await doc.getPage(n);
+        try {
+          const ocrItems = await ocr!.page(page, n, page.view);
+          pages[n - 1] = await readPage(page, ocrItems ?? fallback);
+        } finally {
+          page.cleanup();
+        }
+      } catch (err) {
+        if (err instanceof ElegansError) throw err;
+      }
+      ctx.onProgress?.(++done / due.size, 'ocr');
+    }
+    const ocrSummary = due.size ? ocr?.summary : undefined;
     const ocrStats = ocr?.pageStats;
     await ocr?.close();
     ocr = null;
     if (failed === numPages) throw new ElegansError('pdf_corrupt', 'no page of the PDF could be read');
     if (failed > 0) flags.push('truncated');
 
-    removeBoilerplate(pages);
     const outline = await readOutline(doc).catch(() => []);
-    const b = new TextBuilder();
-    const fontLevels = outline.length ? null : headingLevelsFromFonts(pages);
-    const byPage = new Map<number, OutlineTitle[]>();
-    for (const o of outline) byPage.set(o.page, [...(byPage.get(o.page) ?? []), o]);
-    const numbered = outline.length ? undefined : new NumberedHeadings();
-    pages.forEach((p, i) => appendPage(b, p, fontLevels, byPage.get(i + 1), numbered));
-    const text = b.finish();
-    if (!/\S/.test(text)) flags.push('no_text_layer');
-    const headings = [...b.headings, ...placeOutline(text, b.pages, outline)].sort((x, y) => x.start - y.start);
+    const assembled = assemblePages(pages, outline, ocrStats);
+    if (!/\S/.test(assembled.text)) flags.push('no_text_layer');
     const title = typeof info?.Title === 'string' ? info.Title.replace(/\s+/g, ' ').trim() || null : null;
-    const geometry = b.geometry;
-    // OCR'd pages say so in their geometry (their boxes are OCR lines).
-    for (const g of geometry ?? []) {
-      const stat = ocrStats?.get(g.page);
-      if (stat) g.ocr = stat;
-    }
     return {
-      text,
-      pages: b.pages,
-      headings,
+      ...assembled,
       softLineBreaks: false,
       title,
       flags,
-      geometry,
       ...(ocrSummary ? { ocr: ocrSummary } : {}),
     };
   } finally {

@@ -1,5 +1,13 @@
 import type { HeadingMark } from '../builder';
-import type { DocumentFlag, IngestLimits, OcrOptions, OcrSummary, PageGeometry, PageSpan } from '../types';
+import type {
+  DocumentFlag,
+  IngestLimits,
+  OcrOptions,
+  OcrSummary,
+  PageGeometry,
+  PageSpan,
+  ProgressStage,
+} from '../types';
 
 /** What each format parser hands to segmentation. */
 export interface FormatResult {
@@ -19,7 +27,8 @@ export interface FormatResult {
 export interface FormatContext {
   limits: IngestLimits;
   ocr: OcrOptions;
-  onProgress?: (fraction: number) => void;
+  /** 0..1 within a stage: `parsing` (reading the pages), then `ocr` (recognizing the pages that need it). */
+  onProgress?: (fraction: number, stage: ProgressStage) => void;
   /** Throws parse_timeout once the time budget is spent (cooperative, for in-thread parses). */
   checkDeadline: () => void;
 }

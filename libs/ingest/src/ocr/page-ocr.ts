@@ -1,3 +1,4 @@
+import { isElegansError } from '@elegans/common';
 import type { RawItem } from '../formats/pdf-layout';
 import type { OcrOptions, OcrSummary } from '../types';
 import { OcrEngine, OcrTimeoutError, type OcrPageResult } from './engine';
@@ -51,10 +52,26 @@ export class PageOcr {
   }
 
   /**
-   * OCR of one page; null when the page failed or was over a limit (recorded in `summary.failed`).
-   * `view` is the page's [x0, y0, x1, y1] (PDF user space, bottom-left origin).
+   * OCR of one PDF page; null when the page failed or was over a limit (recorded in
+   * `summary.failed`). `view` is the page's [x0, y0, x1, y1] (PDF user space, bottom-left origin).
    */
-  async page(page: RenderablePage, pageNumber: number, view: number[]): Promise<RawItem[] | null> {
+  page(page: RenderablePage, pageNumber: number, view: number[]): Promise<RawItem[] | null> {
+    return this.run(() => renderPageGray(page, this.opts.dpi), pageNumber, view);
+  }
+
+  /**
+   * OCR of one page of an image file, as `page` does for PDF pages: `load` decodes it to a PGM at
+   * its effective resolution. A decoding failure (an ElegansError) fails the document.
+   */
+  image(load: () => Promise<{ pgm: Uint8Array; dpi: number }>, pageNumber: number, view: number[]) {
+    return this.run(load, pageNumber, view);
+  }
+
+  private async run(
+    load: () => Promise<{ pgm: Uint8Array; dpi: number }>,
+    pageNumber: number,
+    view: number[],
+  ): Promise<RawItem[] | null> {
     if (!this.started) this.started = Date.now();
     const fail = (code: OcrSummary['failed'][number]['code']): null => {
       this.summary.failed.push({ page: pageNumber, code });
@@ -65,7 +82,7 @@ export class PageOcr {
     if (left <= 0) return fail('ocr_time_limit');
     const t0 = Date.now();
     try {
-      const img = await renderPageGray(page, this.opts.dpi);
+      const img = await load();
       const res = await this.engine.recognize(img.pgm, img.dpi, Math.min(this.opts.pageTimeoutMs, left));
       if (res.lines.length && res.confidence < this.opts.minConfidence) return fail('ocr_low_confidence');
       const items = toItems(res, img.dpi, view);
@@ -77,6 +94,7 @@ export class PageOcr {
       this.summary.confidence = this.summary.words ? Math.round((this.confSum / this.summary.words) * 10) / 10 : null;
       return items;
     } catch (err) {
+      if (isElegansError(err)) throw err;
       if (err instanceof OcrTimeoutError)
         return fail(left < this.opts.pageTimeoutMs ? 'ocr_time_limit' : 'ocr_timeout');
       return fail('ocr_failed');

@@ -14,3 +14,4 @@ export function utf16(text: string, opts: { bigEndian?: boolean; bom?: boolean }
   return new Uint8Array(Buffer.concat([bom, body]));
 }
 export { scanPdf } from './scan';
+export { renderPdfPages, withPngDpi, pngHeader, grayTiff, type RenderedPage } from './image';

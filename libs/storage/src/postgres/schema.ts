@@ -165,6 +165,13 @@ CREATE INDEX page_geometry_range ON page_geometry(document_id, char_start);
 CREATE INDEX sentences_page ON sentences(document_id, page);
 `,
     },
+    {
+      version: 5,
+      name: 'document-ocr',
+      sql: `
+ALTER TABLE documents ADD COLUMN ocr JSONB;
+`,
+    },
   ],
 };
 

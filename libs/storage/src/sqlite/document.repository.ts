@@ -3,6 +3,7 @@ import type { DocumentFormat } from '@elegans/ingest';
 import { randomUUID } from 'node:crypto';
 import type { DocumentRepository } from '../repositories';
 import type {
+  DocumentOcr,
   CollectionSummary,
   DocumentListQuery,
   DocumentPage,
@@ -33,6 +34,8 @@ export interface DocumentRow {
   sentence_count: number | null;
   passage_count: number | null;
   flags: unknown;
+  /** JSON text (SQLite) or parsed JSONB (PostgreSQL); null when no page needed OCR. */
+  ocr: unknown;
   error_code: string | null;
   error_message: string | null;
   job_id: string | null;
@@ -67,6 +70,7 @@ export function toRecord(r: DocumentRow): DocumentRecord {
     sentenceCount: r.sentence_count,
     passageCount: r.passage_count,
     flags: json<string[]>(r.flags),
+    ocr: r.ocr == null ? null : json<DocumentOcr>(r.ocr),
     error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : null,
     jobId: r.job_id,
     attempts: r.attempts,
@@ -88,6 +92,7 @@ export const PATCH_COLUMNS: Record<Exclude<keyof DocumentPatch, 'error'>, [strin
   sentenceCount: ['sentence_count', (v: number | null) => v],
   passageCount: ['passage_count', (v: number | null) => v],
   flags: ['flags', (v: string[]) => JSON.stringify(v)],
+  ocr: ['ocr', (v: DocumentOcr | null) => (v ? JSON.stringify(v) : null)],
   jobId: ['job_id', (v: string | null) => v],
   attempts: ['attempts', (v: number) => v],
 };

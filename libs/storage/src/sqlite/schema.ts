@@ -173,5 +173,14 @@ CREATE INDEX page_geometry_range ON page_geometry(document_id, char_start);
 CREATE INDEX sentences_page ON sentences(document_id, page);
 `,
     },
+    {
+      // Issue 17: what OCR did (JSON: pages, words, mean confidence, failed pages with codes); NULL
+      // when no page needed OCR. Version 4 is the page-geometry migration of issue 15.
+      version: 5,
+      name: 'document-ocr',
+      sql: `
+ALTER TABLE documents ADD COLUMN ocr TEXT;
+`,
+    },
   ],
 };
