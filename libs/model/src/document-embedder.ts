@@ -30,6 +30,8 @@ export interface StoredDocumentVectors {
   tokensStreamed: number;
   /** Sentence the stream resumed at (0 for a fresh run). */
   resumedAt: number;
+  /** Most segments streamed at once: 1 = the exact carried state, more = parallel lanes. */
+  lanes: number;
 }
 
 /**
@@ -104,5 +106,6 @@ export async function embedDocumentResumable(
     tokens: res.tokens,
     tokensStreamed: res.tokens - startTokens,
     resumedAt: res.firstSentence,
+    lanes: res.lanes,
   };
 }

@@ -11,6 +11,7 @@ import type {
   StoredPage,
   Tenant,
 } from './types';
+import type { PageGeometry, PageSpan, Section, Sentence } from '@elegans/ingest';
 import type { Readable } from 'node:stream';
 
 /**
@@ -70,6 +71,20 @@ export interface ContentRepository {
   /** Rebuilds the ParsedDocument stored by replaceParsed (meta comes from the document row). */
   loadParsed(documentId: string): Promise<ParsedDocument | null>;
   getPages(documentId: string): Promise<StoredPage[]>;
+  /** One page with its text, or null. */
+  getPage(documentId: string, number: number): Promise<StoredPage | null>;
+  /** Page spans (no text), all or pages `from..to` (1-based, inclusive). */
+  getPageSpans(documentId: string, range?: { from: number; to: number }): Promise<PageSpan[]>;
+  countPages(documentId: string): Promise<number>;
+  /** The sentences of one page (no sentence crosses a page), in order. */
+  getSentencesOnPage(documentId: string, page: number): Promise<Sentence[]>;
+  getSections(documentId: string): Promise<Section[]>;
+  /**
+   * The stored geometry of the pages whose text overlaps `[start, end)`, packed; `[]` when none
+   * does; null when the document has no geometry at all (formats without a page layout, or
+   * parsed before geometry was stored).
+   */
+  getGeometry(documentId: string, start: number, end: number): Promise<PageGeometry[] | null>;
   countRows(documentId: string): Promise<Record<string, number>>;
 }
 
@@ -100,7 +115,11 @@ export interface BlobStore {
   read(sha256: string): Promise<Uint8Array>;
   exists(sha256: string): Promise<boolean>;
   delete(sha256: string): Promise<void>;
-  path(sha256: string): string;
+  /**
+   * A file on this machine holding the blob, for readers that need a path (the parser thread, ranged
+   * downloads): the blob itself with FsBlobStore, a local cached copy with PgBlobStore.
+   */
+  localPath(sha256: string): Promise<string>;
 }
 
 /** One file of a batch, in upload order: a document, or the reason it was refused before one existed. */

@@ -20,6 +20,17 @@ import { SqliteResultRepository } from './sqlite/result.repository';
 import { storageMigrations } from './sqlite/schema';
 import { batchFileMigrations, modelStateMigrations } from './sqlite/state-schema';
 import { SqliteTenantRepository } from './sqlite/tenant.repository';
+import { PgApiKeyRepository } from './postgres/api-key.repository';
+import { PgBatchRepository } from './postgres/batch.repository';
+import { PgBlobStore } from './postgres/blob-store';
+import { PgContentRepository } from './postgres/content.repository';
+import { openPgPool, type PgPool } from './postgres/database';
+import { PgDocumentRepository } from './postgres/document.repository';
+import { runPgMigrations, type PgMigrationSet } from './postgres/migrate';
+import { PgModelStateRepository } from './postgres/model-state.repository';
+import { PgResultRepository } from './postgres/result.repository';
+import { STORAGE_PG_SETS } from './postgres/schema';
+import { PgTenantRepository } from './postgres/tenant.repository';
 
 /** Every storage-owned SQLite set, in order (what a bare `openStorage` applies). */
 export const STORAGE_SQLITE_SETS: MigrationSet[] = [storageMigrations, modelStateMigrations, batchFileMigrations];
@@ -37,7 +48,9 @@ export interface Storage {
   blobs: BlobStore;
   /**
    * The SQLite handle for libs/retrieval's tables, which are not behind a repository yet: the shared
-   * database file when SQLite is the backend. Nothing else should use it.
+   * database file when SQLite is the backend; with PostgreSQL, a file on this machine holding only
+   * the retrieval index (so search needs the API and workers on one machine until retrieval moves).
+   * Nothing else should use it.
    */
   sqlite: SqliteDatabase;
   /** Resolves when the database answers a query (readiness checks). */
@@ -77,6 +90,58 @@ export function openStorage(options: OpenStorageOptions): Storage {
     },
     close: async () => {
       db.close();
+    },
+  };
+}
+
+export interface OpenPgStorageOptions {
+  /** postgres://user:pass@host:port/db */
+  databaseUrl: string;
+  /** Staging and cache files only (uploads in tmp/, blob copies in cache/). */
+  dataDir: string;
+  /** PostgreSQL sets to apply, storage's first. Default: STORAGE_PG_SETS. */
+  pgMigrations?: PgMigrationSet[];
+  /** The local SQLite file for libs/retrieval's tables (see Storage.sqlite) and the sets it gets. */
+  localDatabasePath: string;
+  localMigrations?: MigrationSet[];
+  /** Pool size per process. */
+  poolMax?: number;
+}
+
+/**
+ * PostgreSQL storage: every row and blob in one database server that API replicas and workers on
+ * several machines share. Migrations run once under an advisory lock however many processes start.
+ */
+export async function openPgStorage(options: OpenPgStorageOptions): Promise<Storage> {
+  const pool: PgPool = openPgPool(options.databaseUrl, { max: options.poolMax });
+  let local: SqliteDatabase | null = null;
+  try {
+    await runPgMigrations(pool, options.pgMigrations ?? STORAGE_PG_SETS);
+    local = openDatabase(options.localDatabasePath);
+    runMigrations(local, options.localMigrations ?? []);
+  } catch (err) {
+    local?.close();
+    await pool.end();
+    throw err;
+  }
+  const db = local;
+  return {
+    backend: 'postgres',
+    tenants: new PgTenantRepository(pool),
+    apiKeys: new PgApiKeyRepository(pool),
+    documents: new PgDocumentRepository(pool),
+    content: new PgContentRepository(pool),
+    results: new PgResultRepository(pool),
+    batches: new PgBatchRepository(pool),
+    modelStates: new PgModelStateRepository(pool),
+    blobs: new PgBlobStore(pool, options.dataDir),
+    sqlite: db,
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
+    close: async () => {
+      db.close();
+      await pool.end();
     },
   };
 }

@@ -8,91 +8,37 @@ import {
   type SupportingPassage,
 } from '@elegans/analysis';
 import { ElegansError } from '@elegans/common';
-import { loadLiquidEmbedder, RetrievalStore, Retriever, type LiquidEmbedder } from '@elegans/retrieval';
+import { RetrievalStore, Retriever } from '@elegans/retrieval';
 import type { Storage } from '@elegans/storage';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { Logger } from 'pino';
-import { z } from 'zod';
-import { LOGGER, STORAGE } from '../../../shared/src/storage.module';
+import { Inject, Injectable } from '@nestjs/common';
+import { STORAGE } from '../../../shared/src/storage.module';
+import { QueryModel } from '../model/query-model';
 import { SummariesService } from '../summaries/summaries.service';
+import { askBodySchema, type AskBody, type AskView, type CitationView } from './ask.schemas';
+
+export { ASK_LIMITS, askBodySchema, type AskBody, type AskView, type CitationView } from './ask.schemas';
 
 /** Passages ranked for word statistics beyond the k that give candidates. */
 const BACKGROUND_PASSAGES = 20;
-
-export const ASK_LIMITS = { maxQuestionChars: 2000, maxK: 20, maxDocumentIds: 500 };
-
-export const askBodySchema = z
-  .object({
-    question: z.string().trim().min(1).max(ASK_LIMITS.maxQuestionChars),
-    collection: z.string().min(1).max(200).optional(),
-    documentIds: z.array(z.string().min(1).max(200)).max(ASK_LIMITS.maxDocumentIds).optional(),
-    /** Passages retrieved before sentence scoring. */
-    k: z.number().int().min(1).max(ASK_LIMITS.maxK).default(5),
-  })
-  .strict();
-export type AskBody = z.infer<typeof askBodySchema>;
-
-export interface CitationView {
-  documentId: string;
-  page: number;
-  start: number;
-  end: number;
-  text: string;
-}
-
-export interface AskView {
-  question: string;
-  /** The answering sentence, or null when the evidence is too weak (see `reason`). */
-  answer: string | null;
-  reason: string | null;
-  /** P(answerable) from the calibrated confidence model, 0..1. */
-  confidence: number;
-  /** The answer's span inside the sentence, when one stands out (a number, date or name). */
-  highlight: CitationView | null;
-  citations: CitationView[];
-  supportingPassages: (CitationView & { pageEnd: number; score: number })[];
-  /** The best sentence even when abstaining, for a UI that shows the closest evidence. */
-  closest: CitationView | null;
-  model: string | null;
-  mode: 'hybrid' | 'lexical';
-  /** `summary`: a question about the whole document, answered by its stored summary (one citation per sentence). */
-  source: 'sentences' | 'summary';
-}
 
 /**
  * Questions over the tenant's indexed documents: hybrid passage retrieval (libs/retrieval), then the
  * passages' sentences are scored against the question by libs/analysis (lexical evidence, liquid
  * vectors, answer-type cues) and the answer is given or withheld by its calibrated confidence.
- * The query model loads lazily; without it, retrieval is lexical and the response says so.
+ * The query model is the API's shared one (QueryModel); without it, retrieval is lexical and the response says so.
  */
 @Injectable()
-export class AskService implements OnApplicationShutdown {
+export class AskService {
   private readonly store: RetrievalStore;
   private readonly retriever: Retriever;
-  private model: Promise<LiquidEmbedder | null> | null = null;
 
   constructor(
     @Inject(STORAGE) storage: Storage,
-    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly queryModel: QueryModel,
     private readonly summaries: SummariesService,
   ) {
     this.store = new RetrievalStore(storage.sqlite);
     this.retriever = new Retriever(this.store, null);
-  }
-
-  private loadModel(): Promise<LiquidEmbedder | null> {
-    this.model ??= loadLiquidEmbedder().then(
-      (m) => {
-        this.retriever.setEmbedder(m);
-        this.logger.info({ modelVersion: m.modelVersion }, 'ask: query model loaded');
-        return m;
-      },
-      (err: unknown) => {
-        this.logger.warn({ err: { message: (err as Error).message } }, 'ask: model unavailable; lexical only');
-        return null;
-      },
-    );
-    return this.model;
   }
 
   parse(raw: unknown): AskBody {
@@ -109,7 +55,9 @@ export class AskService implements OnApplicationShutdown {
    * while the sentence scoring still answers the question itself.
    */
   async ask(tenantId: string, body: AskBody, retrievalQuery?: string): Promise<AskView> {
-    const model = await this.loadModel();
+    const model = await this.queryModel.current();
+    // The shared model may have been reloaded (new version on disk) since the last question.
+    this.retriever.setEmbedder(model);
     const mode = model ? 'hybrid' : 'lexical';
     const filter = { tenantId, collection: body.collection, documentIds: body.documentIds };
     // The top k passages give the candidates; a wider ranking gives the word statistics (idf) the
@@ -246,10 +194,5 @@ export class AskService implements OnApplicationShutdown {
       mode,
       source: 'sentences',
     };
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    const m = await this.model;
-    await m?.release();
   }
 }

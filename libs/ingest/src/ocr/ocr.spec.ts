@@ -8,7 +8,7 @@ import {
   TextRenderingMode,
 } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
-import { highlightBoxes } from '../geometry';
+import { highlightBoxes, unpackBoxes } from '../geometry';
 import { parseDocument } from '../parse';
 import type { ParsedDocument } from '../types';
 import { makePdf, scanPdf } from '../testing';
@@ -31,9 +31,8 @@ function sentenceSpan(doc: ParsedDocument, needle: string): [number, number] {
 /** The page-1 boxes inside the sentence containing `needle`, with their words. */
 function sentenceBoxes(doc: ParsedDocument, needle: string) {
   const [start, end] = sentenceSpan(doc, needle);
-  return doc
-    .geometry!.find((g) => g.page === 1)!
-    .boxes.filter((b) => b.start >= start && b.end <= end)
+  return unpackBoxes(doc.geometry!.find((g) => g.page === 1)!)
+    .filter((b) => b.start >= start && b.end <= end)
     .map((b) => ({ ...b, word: doc.text.slice(b.start, b.end) }));
 }
 
