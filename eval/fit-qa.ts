@@ -5,8 +5,22 @@
  *   npx tsx eval/fit-qa.ts ../shared/data/qa/squad2/dev-part-a.json [--model models/liquid] [--target answerable|correct]
  *
  * Prints the held-out figures and the weights to paste into weights.ts, as JSON on stdout.
+ *
+ * Document mode (issue 14) fits the confidence of the `document` regime (weights.ts answerRegime: candidates
+ * that retrieval kept out of more passages) over questions asked of whole documents, as /v1/ask serves them:
+ *
+ *   npx tsx eval/fit-qa.ts --document --squad SQUAD.json --cuad CUAD.json [--cuad-sample 60] [--seed 1]
+ *       [--vector-cache DIR] [--model models/liquid] [--rows FILE] [--variant NAME] [--final-only]
+ *
+ * SQuAD articles are concatenated into one document each; CUAD contracts are whole documents (a seeded sample
+ * of them, since embedding all 387 takes long on a small machine). Folds: leave-one-SQuAD-article-out, with
+ * the CUAD contracts dealt into the same 8 folds, so every figure is held out. Compared, per input: the
+ * shipped paragraph calibration (before), a per-regime document calibration, and one pooled calibration for
+ * both regimes with length-aware features (regime indicator, log candidate count) fitted on paragraph and
+ * document questions together.
  */
 import { readFileSync } from 'node:fs';
+import { fitDocumentMode } from './fit-qa-document';
 import { parseArgs } from 'node:util';
 import {
   answerModelFor,
@@ -66,8 +80,36 @@ async function loadEmbedder(dir: string | undefined): Promise<Embedder | null> {
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { model: { type: 'string' }, target: { type: 'string', default: 'answerable' } },
+    options: {
+      model: { type: 'string' },
+      target: { type: 'string', default: 'answerable' },
+      document: { type: 'boolean', default: false },
+      squad: { type: 'string' },
+      cuad: { type: 'string' },
+      'cuad-sample': { type: 'string', default: '60' },
+      seed: { type: 'string', default: '1' },
+      'vector-cache': { type: 'string' },
+      rows: { type: 'string' },
+      variant: { type: 'string' },
+      'final-only': { type: 'boolean', default: false },
+    },
   });
+  if (values.document) {
+    if (!values.squad || !values.cuad) throw new Error('usage: fit-qa.ts --document --squad FILE --cuad FILE');
+    const out = await fitDocumentMode({
+      squad: values.squad,
+      cuad: values.cuad,
+      cuadSample: Number(values['cuad-sample']),
+      seed: Number(values.seed),
+      modelDir: values.model,
+      vectorCache: values['vector-cache'],
+      rowsFile: values.rows,
+      variant: values.variant,
+      finalOnly: values['final-only'],
+    });
+    console.log(JSON.stringify(out));
+    return;
+  }
   const file = positionals[0];
   if (!file) throw new Error('usage: fit-qa.ts SQUAD.json [--model DIR]');
   const embedder = await loadEmbedder(values.model);

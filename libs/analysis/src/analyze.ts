@@ -1,5 +1,7 @@
 import { answerQuestion, prepareCandidates, type AnswerResult, type AnswerSentence } from './answer/answer';
 import { questionTerms } from './answer/features';
+import { answerRegime } from './answer/weights';
+import type { StructureRole } from '@elegans/ingest';
 import type { DocumentVectors, Embedder } from './embedder';
 import { Bm25Index } from './text/bm25';
 import { cosine, extent, type Vector } from './vectors';
@@ -112,6 +114,8 @@ export async function analyzeDocument(
       passage: passageOf[i]!,
       vector: vectors?.sentences[i] ?? null,
       ...(opts.documentId ? { documentId: opts.documentId } : {}),
+      // Roles come from libs/ingest's parse, so a note answers only when no body sentence does.
+      ...(s.role ? { role: s.role as StructureRole } : {}),
     }));
     const prepared = prepareCandidates(sentences);
     const passageIndex = new Bm25Index(
@@ -147,6 +151,7 @@ export async function analyzeDocument(
           sentences,
           prepared,
           candidates: [...new Set(candidates)],
+          regime: answerRegime(doc.passages.length, top.length),
           passages: top.map(({ index, score }) => {
             const p = doc.passages[index]!;
             return {

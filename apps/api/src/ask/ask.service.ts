@@ -1,5 +1,6 @@
 import {
   answerQuestion,
+  answerRegime,
   isWholeDocumentQuestion,
   prepareCandidates,
   type AnswerResult,
@@ -117,6 +118,8 @@ export class AskService {
       candidates,
       prepared: prepareCandidates(sentences),
       passages: supporting,
+      // Candidates picked from more passages than kept: the confidence calibrated on whole documents.
+      regime: answerRegime(ranked.length, body.k),
     });
     return this.view(result, supporting, model?.modelVersion ?? null, mode);
   }

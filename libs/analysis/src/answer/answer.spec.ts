@@ -8,7 +8,14 @@ import {
   isHeadingLike,
   type AnswerSentence,
 } from './answer';
-import { ANSWER_MODEL, ANSWER_MODEL_LEXICAL } from './weights';
+import {
+  ANSWER_MODEL,
+  ANSWER_MODEL_DOCUMENT,
+  ANSWER_MODEL_LEXICAL,
+  ANSWER_MODEL_LEXICAL_DOCUMENT,
+  answerModelFor,
+  answerRegime,
+} from './weights';
 import { answerType, questionTerms } from './features';
 
 const PARA = [
@@ -42,6 +49,33 @@ describe('answers', () => {
     expect(liquid.answer).toBe(PARA[1]);
     // the same lexical evidence plus a perfect cosine on the answer: more confident than without vectors
     expect(liquid.confidence).toBeGreaterThan(lexical.confidence);
+  });
+
+  it('scores candidates kept out of a longer document with the calibration fitted on whole documents', () => {
+    expect(answerRegime(3, 5)).toBe('paragraph');
+    expect(answerRegime(5, 5)).toBe('paragraph');
+    expect(answerRegime(20, 5)).toBe('document');
+    expect(answerModelFor(true, 'document')).toBe(ANSWER_MODEL_DOCUMENT);
+    expect(answerModelFor(false, 'document')).toBe(ANSWER_MODEL_LEXICAL_DOCUMENT);
+    // Same ranker (the ranking does not depend on the regime), a different confidence and threshold.
+    expect(ANSWER_MODEL_DOCUMENT.ranker).toEqual(ANSWER_MODEL.ranker);
+    expect(ANSWER_MODEL_DOCUMENT.confidence).not.toEqual(ANSWER_MODEL.confidence);
+    expect(ANSWER_MODEL_DOCUMENT.threshold).not.toBe(ANSWER_MODEL.threshold);
+    const question = 'In what year did the survey of Lake Veronne begin?';
+    const v = [0.6, 0.8];
+    const input = {
+      question,
+      queryVector: v,
+      sentences: sentences().map((s, i) => ({ ...s, vector: i === 1 ? v : [0.8, -0.6] })),
+    };
+    const para = answerQuestion(input);
+    const doc = answerQuestion({ ...input, regime: 'document' });
+    expect(doc.best?.text).toBe(para.best?.text);
+    expect(doc.confidence).toBeCloseTo(confidenceOf(doc.confidenceFeatures, ANSWER_MODEL_DOCUMENT), 9);
+    expect(para.confidence).toBeCloseTo(confidenceOf(para.confidenceFeatures, ANSWER_MODEL), 9);
+    expect(doc.confidence).not.toBeCloseTo(para.confidence, 6);
+    // The answer is withheld against the document threshold, not the paragraph one.
+    expect(doc.answer === null).toBe(doc.confidence < ANSWER_MODEL_DOCUMENT.threshold);
   });
 
   it('types questions', () => {

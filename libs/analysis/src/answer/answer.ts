@@ -11,7 +11,7 @@ import {
   type QuestionTerms,
 } from './features';
 import { dotw, predictLogistic } from './fit';
-import { ANSWER_MODEL, answerModelFor, type AnswerModel } from './weights';
+import { ANSWER_MODEL, answerModelFor, type AnswerModel, type AnswerRegime } from './weights';
 import { stems } from '../text/tokenize';
 import { porterStem } from '../text/porter';
 import type { StructureRole } from '@elegans/ingest';
@@ -119,6 +119,11 @@ export interface AnswerInput {
   prepared?: PreparedCandidates;
   /** Indices of `sentences` to rank (default all). */
   candidates?: readonly number[];
+  /**
+   * `document` when retrieval kept the candidates' passages out of more it searched (weights.ts
+   * answerRegime): the confidence calibrated on whole documents then applies. Default `paragraph`.
+   */
+  regime?: AnswerRegime;
 }
 
 export interface RankedSentence {
@@ -146,6 +151,8 @@ export const CONFIDENCE_FEATURES = [
 export type ConfidenceFeatures = Record<(typeof CONFIDENCE_FEATURES)[number], number> & {
   /** 1 when the question's most informative word is a name that no candidate sentence contains (not a fitted feature). */
   missingName?: number;
+  /** How many sentences were ranked (not a paragraph feature; length-aware weight sets read it, weights.ts). */
+  candidates?: number;
 };
 
 export interface AnswerResult {
@@ -279,6 +286,7 @@ export function confidenceFeatures(
     which: /\bwhich\b/i.test(q.text) ? 1 : 0,
     topNumberMissing: numbers(q.text).some((n) => !prep.texts[top.index]!.text.includes(n)) ? 1 : 0,
     missingName: maxIdf > 0 && maxMissing >= maxIdf && names.has(maxMissingTerm) ? 1 : 0,
+    candidates: ranked.length,
   };
 }
 
@@ -291,8 +299,16 @@ export function confidenceFeatures(
  */
 export function confidenceOf(g: ConfidenceFeatures | null, model: AnswerModel = ANSWER_MODEL): number {
   if (!g) return 0;
-  const p = predictLogistic(model.confidence, confidenceRow(g));
+  const row = confidenceRow(g);
+  // Contracts and other long-sentence text give fewer, longer candidates per passage (weights.ts).
+  if (model.lengthAware) row.push(candidateCountFeature(g.candidates ?? 0));
+  const p = predictLogistic(model.confidence, row);
   return offTopic(g) ? p * 0.25 : p;
+}
+
+/** The length-aware confidence feature: log(1 + ranked candidates) / 5, roughly in [0, 1]. */
+export function candidateCountFeature(n: number): number {
+  return Math.log1p(n) / 5;
 }
 
 export function offTopic(g: ConfidenceFeatures): boolean {
@@ -345,7 +361,7 @@ export function preferDefinition(
 
 /** `model` defaults to the weight set that matches the input: liquid when the query and sentences have vectors. */
 export function answerQuestion(input: AnswerInput, model?: AnswerModel): AnswerResult {
-  model ??= answerModelFor(!!input.queryVector && input.sentences.some((s) => !!s.vector));
+  model ??= answerModelFor(!!input.queryVector && input.sentences.some((s) => !!s.vector), input.regime);
   const q = questionTerms(input.question);
   const prep = input.prepared ?? prepareCandidates(input.sentences);
   const decide = (ids: readonly number[] | undefined) => {

@@ -24,6 +24,26 @@ describe('fit', () => {
     expect(auroc(p, ys as (0 | 1)[])).toBeGreaterThan(0.97);
   });
 
+  it('a prior holds the weights the data does not contradict, and strong L2 keeps them at the prior', () => {
+    const xs: number[][] = [];
+    const ys: number[] = [];
+    let seed = 11;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 400; i++) {
+      const a = rnd();
+      xs.push([a, 0.5]); // the second feature never varies: the data says nothing about it
+      ys.push(a > 0.5 ? 1 : 0);
+    }
+    const prior = [1, 3, -2];
+    const free = fitLogistic(xs, ys, 1e-3, 400, 1);
+    const held = fitLogistic(xs, ys, 1e-3, 400, 1, prior);
+    expect(held[0]!).toBeGreaterThan(4); // learns the informative feature either way
+    expect(held[1]!).toBeCloseTo(3, 6); // keeps the prior where the data is silent
+    expect(free[1]!).toBeCloseTo(0, 6);
+    const stiff = fitLogistic(xs, ys, 1e3, 400, 0.0005, prior);
+    expect(stiff[0]!).toBeCloseTo(1, 1);
+  });
+
   it('ranker learns which feature marks the gold candidate', () => {
     const examples = Array.from({ length: 50 }, (_, i) => {
       const gold = i % 4;

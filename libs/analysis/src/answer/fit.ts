@@ -50,16 +50,34 @@ export function fitRanker(examples: RankExample[], dims: number, l2 = 1e-3, epoc
 /**
  * Logistic regression; the last weight returned is the bias. Features are standardised for the descent
  * (so one learning rate suits features of any scale) and the weights mapped back to raw features.
+ * With `prior` (raw weights + bias, e.g. a calibration fitted elsewhere) the descent starts there and L2
+ * pulls the weights toward it instead of toward zero: a refit on new data that moves only as far as that
+ * data asks, which keeps what the prior learned on data the refit does not see.
  */
-export function fitLogistic(xs: number[][], ys: number[], l2 = 1e-3, epochs = 500, lr = 0.5): number[] {
+export function fitLogistic(
+  xs: number[][],
+  ys: number[],
+  l2 = 1e-3,
+  epochs = 500,
+  lr = 0.5,
+  prior?: readonly number[],
+): number[] {
   const dims = xs[0]?.length ?? 0;
   const mu = new Array<number>(dims).fill(0);
   const sd = new Array<number>(dims).fill(0);
   for (const x of xs) for (let d = 0; d < dims; d++) mu[d]! += x[d]! / xs.length;
   for (const x of xs) for (let d = 0; d < dims; d++) sd[d]! += (x[d]! - mu[d]!) ** 2 / xs.length;
-  for (let d = 0; d < dims; d++) sd[d] = Math.sqrt(sd[d]!) || 1;
+  // A (near-)constant feature keeps scale 1: dividing by a rounding-error deviation would blow it up.
+  for (let d = 0; d < dims; d++) sd[d] = Math.sqrt(sd[d]!) > 1e-9 ? Math.sqrt(sd[d]!) : 1;
   const zs = xs.map((x) => x.map((v, d) => (v - mu[d]!) / sd[d]!));
-  const w = new Array<number>(dims + 1).fill(0);
+  // The prior in standardised coordinates: w_z = w·sd, b_z = b + Σ w·mu.
+  const anchor = prior
+    ? [
+        ...prior.slice(0, dims).map((v, d) => v * sd[d]!),
+        prior[dims]! + prior.slice(0, dims).reduce((a, v, d) => a + v * mu[d]!, 0),
+      ]
+    : new Array<number>(dims + 1).fill(0);
+  const w = [...anchor];
   for (let ep = 0; ep < epochs; ep++) {
     const grad = new Array<number>(dims + 1).fill(0);
     zs.forEach((x, i) => {
@@ -68,7 +86,7 @@ export function fitLogistic(xs: number[][], ys: number[], l2 = 1e-3, epochs = 50
       for (let d = 0; d < dims; d++) grad[d]! += err * x[d]!;
       grad[dims]! += err;
     });
-    for (let d = 0; d <= dims; d++) w[d]! -= lr * (grad[d]! / xs.length + (d < dims ? l2 * w[d]! : 0));
+    for (let d = 0; d <= dims; d++) w[d]! -= lr * (grad[d]! / xs.length + (d < dims ? l2 * (w[d]! - anchor[d]!) : 0));
   }
   const raw = w.slice(0, dims).map((v, d) => v / sd[d]!);
   const bias = w[dims]! - raw.reduce((a, v, d) => a + v * mu[d]!, 0);

@@ -18,6 +18,8 @@ export interface AnswerModel {
   threshold: number;
   /** What produced these weights, for reports. */
   source: string;
+  /** The confidence has one more weight (before the bias): answer.ts candidateCountFeature. */
+  lengthAware?: boolean;
 }
 
 /** With the liquid cosine: model cfc-20261130-ecc94ed3. */
@@ -47,7 +49,52 @@ export const ANSWER_MODEL_LEXICAL: AnswerModel = {
   source: 'squad2-dev-part-a lexical fit (liquid cosine weight 0), leave-one-article-out checked',
 };
 
+/**
+ * Where the candidates came from. `paragraph`: they are the whole text searched (a short document, or a
+ * SQuAD paragraph); `document`: retrieval chose them among more passages than it kept (a long document, or
+ * many). The second regime sees the ranker's pick among many near-misses, so the evidence of an answerable
+ * question reads weaker there; its confidence is calibrated on whole documents (eval/fit-qa.ts --document).
+ */
+export type AnswerRegime = 'paragraph' | 'document';
+
+/** The regime of a question whose candidates are the top `kept` of `searched` passages. */
+export function answerRegime(searched: number, kept: number): AnswerRegime {
+  return searched > kept ? 'document' : 'paragraph';
+}
+
+/**
+ * The `document` regime with the liquid cosine: the paragraph ranker (the ranking does not change), and a
+ * confidence refitted by `eval/fit-qa.ts --document` on questions asked of whole documents as /v1/ask serves
+ * them (top 20 passages of the document for the word statistics, the top 5's sentences as candidates):
+ * SQuAD 2.0 dev part A with each article's paragraphs concatenated into one document (8 documents, 2,805
+ * questions) and CUAD train, a seeded sample of 60 of its 387 whole contracts (`--cuad-sample 60 --seed 1`,
+ * 2,460 questions). Target: "answering is right" (answerable and the top sentence holds the answer), which
+ * is what the threshold trades; threshold = best overall accuracy on the fitting questions.
+ * Held out (8 folds: leave-one-SQuAD-article-out, contracts dealt into the same folds), before → after:
+ * SQuAD whole articles AUROC .671 → .646, answerable abstained .591 → .557, overall .583 → .578;
+ * CUAD AUROC .461 → .613, answerable abstained .906 → .949, overall .628 → .652 (always abstain .680).
+ * A single calibration for both regimes with length-aware features was also fitted and rejected: it
+ * regressed SQuAD per paragraph (held-out AUROC .714 → .637, overall .627 → .558). See docs/ANALYSIS.md.
+ */
+export const ANSWER_MODEL_DOCUMENT: AnswerModel = {
+  ranker: ANSWER_MODEL.ranker,
+  confidence: [
+    0.129, 0.004, 2.552, -0.925, 1.307, 0.991, 2.109, 0.874, -0.837, -0.243, -3.594, -0.62, 1.279, -1.406, -5.156,
+  ],
+  threshold: 0.4,
+  source:
+    'whole-document fit (SQuAD A articles concatenated + 60 CUAD contracts, seed 1) with the liquid cosine (cfc-20261130-ecc94ed3), held out by 8 folds',
+};
+
+/**
+ * Lexical `document` regime: the paragraph calibration, kept on purpose. No lexical refit beat it on both
+ * document inputs held out (best: overall .580 → .567 on SQuAD whole articles for .626 → .647 on CUAD), so
+ * the refit is not worth a second set of weights to keep; docs/ANALYSIS.md has the figures.
+ */
+export const ANSWER_MODEL_LEXICAL_DOCUMENT: AnswerModel = ANSWER_MODEL_LEXICAL;
+
 /** The weights for the evidence at hand: the liquid set only when there are vectors to compare. */
-export function answerModelFor(hasLiquidVectors: boolean): AnswerModel {
+export function answerModelFor(hasLiquidVectors: boolean, regime: AnswerRegime = 'paragraph'): AnswerModel {
+  if (regime === 'document') return hasLiquidVectors ? ANSWER_MODEL_DOCUMENT : ANSWER_MODEL_LEXICAL_DOCUMENT;
   return hasLiquidVectors ? ANSWER_MODEL : ANSWER_MODEL_LEXICAL;
 }

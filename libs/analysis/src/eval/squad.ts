@@ -14,7 +14,14 @@ import {
 } from '../answer/answer';
 import { questionTerms, type QuestionTerms } from '../answer/features';
 import { auroc } from '../answer/fit';
-import { ANSWER_MODEL, answerModelFor, type AnswerModel } from '../answer/weights';
+import {
+  ANSWER_MODEL,
+  ANSWER_MODEL_DOCUMENT,
+  answerModelFor,
+  answerRegime,
+  type AnswerModel,
+  type AnswerRegime,
+} from '../answer/weights';
 import type { Embedder } from '../embedder';
 import { Bm25Index } from '../text/bm25';
 import { cosine, extent, type Vector } from '../vectors';
@@ -100,6 +107,30 @@ export function concatArticles(file: SquadFile): SquadFile {
       return { ...(a.title !== undefined ? { title: a.title } : {}), paragraphs: [{ context, qas }] };
     }),
   };
+}
+
+/**
+ * A fixed, seeded sample of `n` articles (whole documents for CUAD), in file order: the same seed gives the
+ * same articles in every script, so a sample's figures can be compared across runs and commits.
+ */
+export function sampleArticles(file: SquadFile, n: number, seed = 1): SquadFile {
+  if (n >= file.data.length) return file;
+  let x = seed >>> 0 || 1;
+  // mulberry32: small, seedable, the same on every machine.
+  const next = () => {
+    x = (x + 0x6d2b79f5) >>> 0;
+    let t = x;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const order = file.data.map((_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const keep = new Set(order.slice(0, n));
+  return { data: file.data.filter((_, i) => keep.has(i)) };
 }
 
 export async function loadSquadCorpus(
@@ -301,7 +332,8 @@ export function documentQuestion(c: SquadCorpus, q: SquadQuestion, model: Answer
   const recall5 = top
     .slice(0, DOCUMENT_K)
     .some((pid) => range(c.passages[pid]!.sentenceStart, c.passages[pid]!.sentenceEnd).some((i) => isCorrect(c, q, i)));
-  return { ranked, g, global, recall5 };
+  // As the API decides it: the candidates' passages were kept out of more that were searched.
+  return { ranked, g, global, recall5, regime: answerRegime(top.length, DOCUMENT_K) };
 }
 
 export interface QaScores {
@@ -322,6 +354,8 @@ export interface QaEvalReport {
   answerable: number;
   model: string | null;
   weights: string;
+  /** Weights of the `document` regime (candidates kept out of more passages searched). */
+  documentWeights: string;
   elegans: QaScores;
   /** Each question asked of its whole context through in-document retrieval (documentQuestion). */
   document: DocumentScores;
@@ -330,6 +364,8 @@ export interface QaEvalReport {
 }
 
 export interface DocumentScores {
+  /** Share of questions in the `document` regime (scored by the document weights). */
+  documentRegime: number;
   sentenceAcc: number;
   passageRecall5: number;
   abstainedAnswerable: number;
@@ -356,6 +392,9 @@ export interface QuestionOutcome {
   /** Asked of the whole context through in-document retrieval. */
   docCorrect: boolean;
   docConfidence: number;
+  /** The threshold of the weights that scored it (the document set when the regime is `document`). */
+  docThreshold: number;
+  docRegime: AnswerRegime;
   docRecall5: boolean;
 }
 
@@ -373,6 +412,7 @@ export function evaluateQuestion(
   q: SquadQuestion,
   model: AnswerModel = ANSWER_MODEL,
   denseWeight = 0.3,
+  documentModel: AnswerModel = ANSWER_MODEL_DOCUMENT,
 ): QuestionOutcome {
   const [a, b] = c.paragraphSentences[q.paragraph]!;
   const cands = range(a, b);
@@ -385,9 +425,12 @@ export function evaluateQuestion(
   };
   const doc = documentQuestion(c, q, model, denseWeight);
   const docTop = doc.ranked[0];
+  const docModel = doc.regime === 'document' ? documentModel : model;
   const docOutcome = {
     docCorrect: docTop ? isCorrect(c, q, doc.global[docTop.index]!) : false,
-    docConfidence: confidenceOf(doc.g, model),
+    docConfidence: confidenceOf(doc.g, docModel),
+    docThreshold: docModel.threshold,
+    docRegime: doc.regime,
     docRecall5: doc.recall5,
   };
   const base = {
@@ -432,11 +475,13 @@ export function questionRows(
   let ranked: RankedSentence[];
   let g: ConfidenceFeatures | null;
   let toGlobal = (i: number) => i;
+  let regime: AnswerRegime = 'paragraph';
   if (mode === 'document') {
     const d = documentQuestion(c, q, model, q.vector ? denseWeight : 0);
     ranked = d.ranked;
     g = d.g;
     toGlobal = (i) => d.global[i]!;
+    regime = d.regime;
   } else {
     const [a, b] = c.paragraphSentences[q.paragraph]!;
     ranked = rankCandidates(q.terms, q.vector, c.prep, range(a, b), undefined, model);
@@ -449,11 +494,12 @@ export function questionRows(
     confidence: g ? confidenceRow(g) : null,
     offTopic: g ? offTopic(g) : false,
     topCorrect: ranked[0] ? isCorrect(c, q, toGlobal(ranked[0].index)) : false,
+    regime,
   };
 }
 
 function abstainScores(
-  outcomes: { answerable: boolean; correct: boolean; confidence: number }[],
+  outcomes: { answerable: boolean; correct: boolean; confidence: number; threshold?: number }[],
   threshold: number,
 ): Pick<QaScores, 'abstainAuroc' | 'abstainPrecision' | 'abstainRecall' | 'overallAcc' | 'abstainedAnswerable'> {
   let hits = 0;
@@ -463,7 +509,7 @@ function abstainScores(
   let abstainedRight = 0;
   let unanswerable = 0;
   for (const o of outcomes) {
-    const abstain = o.confidence < threshold;
+    const abstain = o.confidence < (o.threshold ?? threshold);
     if (!o.answerable) unanswerable++;
     else {
       answerable++;
@@ -503,11 +549,21 @@ export function bestThreshold(outcomes: { answerable: boolean; correct: boolean;
 
 const r4 = (x: number) => Math.round(x * 10000) / 10000;
 
-export function summariseQa(c: SquadCorpus, outcomes: QuestionOutcome[], model: AnswerModel): QaEvalReport {
+export function summariseQa(
+  c: SquadCorpus,
+  outcomes: QuestionOutcome[],
+  model: AnswerModel,
+  documentModel: AnswerModel = ANSWER_MODEL_DOCUMENT,
+): QaEvalReport {
   const ans = outcomes.filter((o) => !o.q.impossible);
   const share = (xs: boolean[]) => (xs.length ? r4(xs.filter(Boolean).length / xs.length) : 0);
   const shareOrNull = (xs: (boolean | null)[]) => (xs.some((x) => x === null) ? null : share(xs as boolean[]));
-  const dc = outcomes.map((o) => ({ answerable: !o.q.impossible, correct: o.docCorrect, confidence: o.docConfidence }));
+  const dc = outcomes.map((o) => ({
+    answerable: !o.q.impossible,
+    correct: o.docCorrect,
+    confidence: o.docConfidence,
+    threshold: o.docThreshold,
+  }));
   const docAbstain = abstainScores(dc, model.threshold);
   const el = outcomes.map((o) => ({ answerable: !o.q.impossible, correct: o.correct, confidence: o.confidence }));
   const lx = outcomes.map((o) => ({ answerable: !o.q.impossible, correct: o.lexCorrect, confidence: o.lexConfidence }));
@@ -519,6 +575,7 @@ export function summariseQa(c: SquadCorpus, outcomes: QuestionOutcome[], model: 
     answerable: ans.length,
     model: c.model,
     weights: model.source,
+    documentWeights: documentModel.source,
     elegans: {
       sentenceAccParagraph: share(ans.map((o) => o.correct)),
       sentenceAccRetrieval: shareOrNull(ans.map((o) => o.retCorrect)),
@@ -527,6 +584,7 @@ export function summariseQa(c: SquadCorpus, outcomes: QuestionOutcome[], model: 
       threshold: model.threshold,
     },
     document: {
+      documentRegime: share(outcomes.map((o) => o.docRegime === 'document')),
       sentenceAcc: share(ans.map((o) => o.docCorrect)),
       passageRecall5: share(ans.map((o) => o.docRecall5)),
       abstainedAnswerable: r4(docAbstain.abstainedAnswerable),
@@ -553,14 +611,16 @@ export async function evalSquad(
   embedder: Embedder | null,
   onProgress?: (stage: string, done: number, total: number) => void,
   model: AnswerModel = answerModelFor(embedder !== null),
-  opts: { concatArticles?: boolean } = {},
+  opts: { concatArticles?: boolean; sample?: number; seed?: number; documentModel?: AnswerModel } = {},
 ): Promise<QaEvalReport> {
-  const parsed = parseSquad(json);
+  const documentModel = opts.documentModel ?? answerModelFor(embedder !== null, 'document');
+  const all = parseSquad(json);
+  const parsed = opts.sample ? sampleArticles(all, opts.sample, opts.seed) : all;
   const c = await loadSquadCorpus(opts.concatArticles ? concatArticles(parsed) : parsed, embedder, onProgress);
   const outcomes: QuestionOutcome[] = [];
   for (const [i, q] of c.questions.entries()) {
-    outcomes.push(evaluateQuestion(c, q, model, embedder ? 0.3 : 0));
+    outcomes.push(evaluateQuestion(c, q, model, embedder ? 0.3 : 0, documentModel));
     if (i % 100 === 0 || i === c.questions.length - 1) onProgress?.('scoring', i + 1, c.questions.length);
   }
-  return summariseQa(c, outcomes, model);
+  return summariseQa(c, outcomes, model, documentModel);
 }
