@@ -9,8 +9,7 @@ import {
   summarizableRole,
   weightsFor,
   coveragePool,
-  coverageParts,
-  MAX_PER_PART,
+  sectionCap,
   summarizeSections,
   isProse,
   MMR_POOL,
@@ -90,7 +89,7 @@ export function selectFromSalience(
   if (weights.coverage) {
     const sectionOf = (i: number) => doc.sentences[i]!.section;
     const parts = Math.max(want * 2, 6);
-    perPart = { partOf: coverageParts(head, sectionOf, parts, 2), max: MAX_PER_PART };
+    perPart = sectionCap(head, sectionOf);
     head = coveragePool(head, scores, sectionOf, parts, 2, Math.ceil(want * (weights.coverageTop ?? 0)));
   }
   const lex = tfidfVectors(head.map((i) => doc.sentences[i]!.text));
