@@ -8,6 +8,7 @@ import {
   LONG_DOCUMENT_WORDS,
   openingPrior,
   salience,
+  selectMmr,
   summarize,
 } from './summarize';
 
@@ -147,5 +148,16 @@ describe('withoutRole', () => {
       [0, 2],
       [2, 3],
     ]);
+  });
+});
+
+describe('the per-section cap', () => {
+  it('keeps at most two sentences per section, and fills up without it when sections run out', () => {
+    const scores = [5, 4, 3, 2, 1, 0];
+    const sim = () => 0;
+    const wc = scores.map(() => 10);
+    const partOf = (i: number) => (i < 4 ? 0 : 1);
+    expect(selectMmr(scores, sim, { sentences: 3 }, wc, 0.6, undefined, { partOf, max: 2 })).toEqual([0, 1, 4]);
+    expect(selectMmr(scores, sim, { sentences: 5 }, wc, 0.6, undefined, { partOf, max: 2 })).toEqual([0, 1, 2, 4, 5]);
   });
 });

@@ -315,7 +315,8 @@ export function selectMmr(
   const scaled = (i: number) => (hi > lo ? (scores[i]! - lo) / (hi - lo) : 1);
   const remaining = new Set(pool);
   const partCount = new Map<number, number>();
-  const full = (i: number) => perPart !== undefined && (partCount.get(perPart.partOf(i)) ?? 0) >= perPart.max;
+  let capped = perPart !== undefined;
+  const full = (i: number) => capped && (partCount.get(perPart!.partOf(i)) ?? 0) >= perPart!.max;
   while (picked.length < maxSentences && remaining.size > 0) {
     let best = -1;
     let bestVal = -Infinity;
@@ -329,7 +330,12 @@ export function selectMmr(
         best = i;
       }
     }
-    if (best < 0) break;
+    if (best < 0) {
+      // Every part left is full (a document of few sections): fill the rest without the cap.
+      if (!capped) break;
+      capped = false;
+      continue;
+    }
     remaining.delete(best);
     if (length.words !== undefined && picked.length > 0 && usedWords + wordCounts[best]! > length.words) {
       // Too long for what is left of the budget: try a few shorter ones, then stop.
