@@ -28,6 +28,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts'],
+          // The storage specs run on SQLite and on a private PostgreSQL (one per run, shared with integration).
+          globalSetup: ['test/setup/postgres-setup.ts'],
           testTimeout: 60_000,
         },
       },
@@ -37,7 +39,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          globalSetup: ['test/setup/global-setup.ts'],
+          globalSetup: ['test/setup/global-setup.ts', 'test/setup/postgres-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
           // Integration suites spawn real processes (redis, api, workers); run them one file at a time.

@@ -3,12 +3,13 @@
  * one worker; `npm run build` first). Each run uploads the file, polls the document until ready, records
  * the wall time, the per-stage timings from the document row, the tokens, and the worker's peak RSS
  * (VmHWM from /proc: the worker is a fresh process per run, so each peak is that run's own), then stops
- * the stack. Prints medians over the runs as one JSON object.
+ * the stack. Variants (worker settings) run side by side, interleaved round by round so a busy neighbour
+ * hits each alike; prints medians per variant and their ratios to the first variant as one JSON object.
  *
- *   npx tsx bench/upload-long.ts FILE [--runs 3] [--env KEY=VALUE ...]
+ *   npx tsx bench/upload-long.ts FILE [--runs 3] [--variant NAME:KEY=VALUE,KEY=VALUE ...] [--env KEY=VALUE ...]
  *
- * `--env` sets worker/API settings for the runs (e.g. MODEL_LANES=1 for the exact path, so both paths
- * can be measured side by side by two invocations on the same file).
+ * e.g. `--variant exact:MODEL_LANES=1 --variant lanes16:MODEL_LANES=16` (the default pair). `--env` applies
+ * to every variant. Build a long PDF with bench/build-long-pdf.ts.
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -17,11 +18,21 @@ import { median, startStack } from './lib/stack';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { runs: { type: 'string', default: '3' }, env: { type: 'string', multiple: true, default: [] } },
+  options: {
+    runs: { type: 'string', default: '3' },
+    env: { type: 'string', multiple: true, default: [] },
+    variant: { type: 'string', multiple: true, default: ['exact:MODEL_LANES=1', 'lanes16:MODEL_LANES=16'] },
+  },
 });
 const FILE = positionals[0];
-if (!FILE) throw new Error('usage: bench/upload-long.ts FILE [--runs 3] [--env KEY=VALUE]');
-const env = Object.fromEntries(values.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+if (!FILE) throw new Error('usage: bench/upload-long.ts FILE [--runs 3] [--variant NAME:K=V,K=V] [--env KEY=VALUE]');
+const pairs = (kvs: string[]) =>
+  Object.fromEntries(kvs.filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+const env = pairs(values.env);
+const variants = values.variant.map((v) => {
+  const at = v.indexOf(':');
+  return at < 0 ? { name: v, env: {} } : { name: v.slice(0, at), env: pairs(v.slice(at + 1).split(',')) };
+});
 const log = (m: string) => process.stderr.write(`upload-long: ${m}\n`);
 
 function vmHwmMb(pid: number): number {
@@ -37,8 +48,11 @@ interface Run {
   workerPeakRssMb: number;
 }
 
-async function once(): Promise<Run> {
-  const stack = await startStack({ workers: 1, env: { MAX_UPLOAD_MB: '200', ...env } });
+async function once(variantEnv: Record<string, string>): Promise<Run> {
+  const stack = await startStack({
+    workers: 1,
+    env: { MAX_UPLOAD_MB: '200', MAX_PAGES: '5000', ...env, ...variantEnv },
+  });
   try {
     const auth = { Authorization: `Bearer ${stack.key}` };
     const form = new FormData();
@@ -75,23 +89,39 @@ async function once(): Promise<Run> {
 }
 
 async function main(): Promise<void> {
-  const runs: Run[] = [];
+  const runs: Record<string, Run[]> = Object.fromEntries(variants.map((v) => [v.name, []]));
   for (let i = 0; i < Number(values.runs); i++) {
-    const r = await once();
-    log(`run ${i + 1}: ${JSON.stringify(r)}`);
-    runs.push(r);
+    for (const v of variants) {
+      const r = await once(v.env);
+      log(`run ${i + 1} ${v.name}: ${JSON.stringify(r)}`);
+      runs[v.name]!.push(r);
+    }
   }
-  const stages = Object.keys(runs[0]!.timings);
+  const first = runs[variants[0]!.name]!;
+  const stages = Object.keys(first[0]!.timings);
+  const summary = (rs: Run[]) => ({
+    uploadToReadyS: Number(median(rs.map((r) => r.seconds)).toFixed(2)),
+    stageMs: Object.fromEntries(stages.map((s) => [s, median(rs.map((r) => r.timings[s] ?? NaN))])),
+    workerPeakRssMb: median(rs.map((r) => r.workerPeakRssMb)),
+  });
+  const base = summary(first);
   const out = {
     file: basename(FILE!),
     env,
-    runs: runs.length,
-    pages: runs[0]!.pages,
-    tokens: runs[0]!.tokens,
-    uploadToReadyS: Number(median(runs.map((r) => r.seconds)).toFixed(2)),
-    stageMs: Object.fromEntries(stages.map((s) => [s, median(runs.map((r) => r.timings[s] ?? NaN))])),
-    workerPeakRssMb: median(runs.map((r) => r.workerPeakRssMb)),
-    all: runs,
+    runs: Number(values.runs),
+    pages: first[0]!.pages,
+    tokens: first[0]!.tokens,
+    variants: variants.map((v) => {
+      const s = summary(runs[v.name]!);
+      return {
+        name: v.name,
+        env: v.env,
+        ...s,
+        readySpeedupOverFirst: Number((base.uploadToReadyS / s.uploadToReadyS).toFixed(2)),
+        embeddingSpeedupOverFirst: Number(((base.stageMs.embedding ?? NaN) / (s.stageMs.embedding ?? NaN)).toFixed(2)),
+        all: runs[v.name],
+      };
+    }),
   };
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 }

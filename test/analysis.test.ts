@@ -1,8 +1,9 @@
-import { REPORT_PAGES } from '@elegans/analysis';
+import { NOTES_BOOK_PAGES, REPORT_PAGES } from '@elegans/analysis';
 import { parseDocument, type ParsedDocument } from '@elegans/ingest';
 import { makePdf } from '@elegans/ingest/testing';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execute } from './support/db';
 import { auth, getJson, upload, waitForStatus } from './support/http';
 import { createKey, makeEnv, startApi, startWorker, type Api, type Env, type Service } from './support/services';
 
@@ -91,10 +92,10 @@ describe('analysis over the API: summaries, ask, chat, batches', () => {
     expect(missing.status).toBe(404);
   });
 
-  const ask = async (body: unknown) => {
+  const ask = async (body: unknown, as = key) => {
     const res = await fetch(`${api.url}/v1/ask`, {
       method: 'POST',
-      headers: { ...auth(key), 'Content-Type': 'application/json' },
+      headers: { ...auth(as), 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -145,6 +146,44 @@ describe('analysis over the API: summaries, ask, chat, batches', () => {
     expect(other.body.answer).toBeNull();
     const bad = await ask({ question: '' });
     expect(bad.status).toBe(400);
+  });
+
+  it('cites the body over an endnote that answers as well, and answers "Who is X?" with the defining sentence', async () => {
+    // Its own tenant, so the other tests' questions never see this document.
+    const reader = createKey(env, 'readers');
+    const book = await makePdf({
+      pages: NOTES_BOOK_PAGES.map((p) => ({ heading: p.heading, lines: p.lines })),
+      outline: NOTES_BOOK_PAGES.map((p, i) => ({ title: p.heading, page: i + 1 })),
+    });
+    const bookText = (await parseDocument(book, { filename: 'book.pdf' })).text;
+    const up = await upload(api.url, reader, book, { filename: 'book.pdf' });
+    const bookId = up.body.id as string;
+    expect(
+      (await waitForStatus(api.url, reader, bookId, (d) => d.status === 'ready' || d.status === 'failed')).status,
+    ).toBe('ready');
+    type Cite = { documentId: string; page: number; start: number; end: number; text: string };
+    const cited = (r: { body: Record<string, unknown> }) => (r.body.citations as Cite[])[0];
+
+    const question = 'When did Jack Valenti give testimony on home recording to the subcommittee?';
+    const roled = await ask({ question }, reader);
+    expect(roled.status).toBe(200);
+    // Both the body sentence (page 2) and endnote 4 (page 3) answer; the body one is cited.
+    expect((roled.body.supportingPassages as Cite[]).map((p) => p.page)).toContain(3);
+    expect(cited(roled)).toMatchObject({ documentId: bookId, page: 2 });
+    expect(cited(roled)!.text).toBe(NOTES_BOOK_PAGES[1]!.lines[1]);
+    expect(bookText.slice(cited(roled)!.start, cited(roled)!.end)).toBe(cited(roled)!.text);
+    expect((roled.body.highlight as Cite).text).toBe('April 1982');
+
+    const who = await ask({ question: 'Who is Jack Valenti?' }, reader);
+    expect((who.body.supportingPassages as Cite[]).map((p) => p.page)).toContain(3);
+    expect(who.body.answer).toBe('Jack Valenti was the president of the Motion Picture Association of America.');
+    expect(cited(who)).toMatchObject({ documentId: bookId, page: 1 });
+
+    // The same document as if indexed before retrieval stored roles: the endnote answers, so the
+    // body citation above is the role rule at work in /v1/ask, not the ranking alone.
+    expect(execute(env.dbPath, 'UPDATE rt_sentences SET role = NULL WHERE document_id = ?', bookId)).toBeGreaterThan(0);
+    const plain = await ask({ question }, reader);
+    expect(cited(plain)).toMatchObject({ page: 3, text: NOTES_BOOK_PAGES[2]!.lines[3] });
   });
 
   it('chats through the official openai client, plain and streaming, with citations', async () => {

@@ -74,7 +74,23 @@ function storedVectors(dbPath: string, id: string): Record<string, Buffer[]> {
   return out;
 }
 
-describe('resumable streaming: a worker killed halfway through a long document', () => {
+// The exactly carried state, and the same document streamed in lanes. Lanes checkpoint only at the end of a
+// round (lanes × max segment tokens, here 4 × 1024: about five rounds), so the lanes case also shows that a
+// crash costs at most the round in flight and that the resumed run streams the same lanes as a clean one.
+const PATHS: Array<[string, Record<string, string>]> = [
+  ['the exact carried state', { MODEL_LANES: '1' }],
+  [
+    'parallel lanes',
+    {
+      MODEL_LANES: '4',
+      MODEL_LANE_WARMUP_TOKENS: '256',
+      MODEL_LANE_MIN_SEGMENT_TOKENS: '1024',
+      MODEL_LANE_MAX_SEGMENT_TOKENS: '1024',
+    },
+  ],
+];
+
+describe.each(PATHS)('resumable streaming (%s): a worker killed halfway through a long document', (_name, model) => {
   let env: Env;
   let api: Api;
   let second: Service | null = null;
@@ -86,6 +102,7 @@ describe('resumable streaming: a worker killed halfway through a long document',
       LOCK_DURATION_MS: '2000',
       STALLED_INTERVAL_MS: '1000',
       MODEL_CHECKPOINT_TOKENS: '700',
+      ...model,
     });
     alice = createKey(env, 'alice');
     bob = createKey(env, 'bob');
@@ -127,8 +144,9 @@ describe('resumable streaming: a worker killed halfway through a long document',
       .output()
       .split('\n')
       .filter((l) => l.includes('"embedded"'))
-      .map((l) => JSON.parse(l) as { resumedAt: number; streamed: number; tokens: number });
+      .map((l) => JSON.parse(l) as { resumedAt: number; streamed: number; tokens: number; lanes: number });
     expect(resumed).toHaveLength(1);
+    expect(resumed[0]!.lanes).toBe(Number(model.MODEL_LANES));
     expect(resumed[0]!.resumedAt).toBeGreaterThan(0);
     expect(resumed[0]!.streamed).toBeLessThan(total * 0.6);
 

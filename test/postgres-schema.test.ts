@@ -1,7 +1,6 @@
-import { openDatabase, runMigrations, runPgMigrations } from '@elegans/storage';
+import { openDatabase, PG_ONLY_SETS, runMigrations, runPgMigrations } from '@elegans/storage';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasPostgresServer, startPrivatePostgres, type PrivatePostgres } from '../apps/server/src/postgres-server';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MIGRATION_SETS, PG_MIGRATION_SETS, PG_NOT_YET_MIRRORED } from '../apps/shared/src/migrations';
 
 /**
@@ -9,8 +8,9 @@ import { MIGRATION_SETS, PG_MIGRATION_SETS, PG_NOT_YET_MIRRORED } from '../apps/
  * user): migrations run once when many processes start together, and every SQLite table and column
  * of a mirrored owner has its PostgreSQL counterpart, so a migration added on one side only fails here.
  */
-describe.skipIf(!hasPostgresServer())('PostgreSQL schema (issue 16)', () => {
-  let server: PrivatePostgres;
+const postgresUrl = inject('postgresUrl');
+
+describe.skipIf(!postgresUrl)('PostgreSQL schema (issue 16)', () => {
   let admin: pg.Pool;
   let db = 0;
 
@@ -18,18 +18,17 @@ describe.skipIf(!hasPostgresServer())('PostgreSQL schema (issue 16)', () => {
   async function freshPool(max = 4): Promise<{ url: string; pool: pg.Pool }> {
     const name = `schema_${process.pid}_${db++}`;
     await admin.query(`CREATE DATABASE ${name}`);
-    const url = server.url.replace(/\/postgres$/, `/${name}`);
+    const url = postgresUrl!.replace(/\/postgres$/, `/${name}`);
     return { url, pool: new pg.Pool({ connectionString: url, max }) };
   }
 
-  beforeAll(async () => {
-    server = await startPrivatePostgres();
-    admin = new pg.Pool({ connectionString: server.url, max: 2 });
+  beforeAll(() => {
+    // The run's one private server (test/setup/postgres-setup.ts); a fresh database per test.
+    admin = new pg.Pool({ connectionString: postgresUrl!, max: 2 });
   });
 
   afterAll(async () => {
     await admin?.end();
-    await server?.stop();
   });
 
   it('applies each migration once when eight processes migrate at the same moment', async () => {
@@ -68,11 +67,14 @@ describe.skipIf(!hasPostgresServer())('PostgreSQL schema (issue 16)', () => {
   });
 
   it('every SQLite owner, table and column has a PostgreSQL counterpart (or is listed as not yet mirrored)', async () => {
-    const mirrored = new Set(PG_MIGRATION_SETS.map((s) => s.name));
+    const pgOnly = new Set(PG_ONLY_SETS);
+    const mirrored = new Set(PG_MIGRATION_SETS.map((s) => s.name).filter((n) => !pgOnly.has(n)));
+    // A PostgreSQL-only set must really have no SQLite twin (else it is a mirror and must match it).
+    expect(MIGRATION_SETS.filter((s) => pgOnly.has(s.name))).toEqual([]);
     const unmirrored = MIGRATION_SETS.map((s) => s.name).filter((n) => !mirrored.has(n));
     expect(unmirrored.sort()).toEqual([...PG_NOT_YET_MIRRORED].sort());
     // Versions match per owner: a new SQLite migration needs its PostgreSQL twin.
-    for (const set of PG_MIGRATION_SETS) {
+    for (const set of PG_MIGRATION_SETS.filter((s) => mirrored.has(s.name))) {
       const sqlite = MIGRATION_SETS.find((s) => s.name === set.name)!;
       expect(set.migrations.map((m) => m.version).sort(), set.name).toEqual(
         sqlite.migrations.map((m) => m.version).sort(),
@@ -106,6 +108,26 @@ describe.skipIf(!hasPostgresServer())('PostgreSQL schema (issue 16)', () => {
       for (const t of Object.keys(liteSchema)) {
         expect(pgSchema[t]?.sort(), `PostgreSQL table for ${t}`).toEqual(liteSchema[t]);
       }
+      // And the other way: a PostgreSQL table of a mirrored set must exist in SQLite too.
+      const pgOnlyTables = new Set<string>();
+      const probe = await freshPool();
+      try {
+        await runPgMigrations(
+          probe.pool,
+          PG_MIGRATION_SETS.filter((s) => !pgOnly.has(s.name)),
+        );
+        const t = await probe.pool.query<{ t: string }>(
+          "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public'",
+        );
+        for (const name of Object.keys(pgSchema)) if (!t.rows.some((r) => r.t === name)) pgOnlyTables.add(name);
+        for (const r of t.rows) {
+          if (r.t === 'schema_migrations') continue;
+          expect(liteSchema[r.t], `SQLite table for PostgreSQL's ${r.t}`).toBeDefined();
+        }
+      } finally {
+        await probe.pool.end();
+      }
+      expect([...pgOnlyTables].sort()).toEqual(['pg_blob_chunks', 'pg_blobs']);
     } finally {
       await pool.end();
     }

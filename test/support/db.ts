@@ -30,3 +30,13 @@ export function query<T>(dbPath: string, sql: string, ...params: unknown[]): T[]
     db.close();
   }
 }
+
+/** One write statement against the service's database (tests that simulate rows from an older version). */
+export function execute(dbPath: string, sql: string, ...params: unknown[]): number {
+  const db = new Database(dbPath);
+  try {
+    return db.prepare(sql).run(...params).changes;
+  } finally {
+    db.close();
+  }
+}

@@ -116,9 +116,10 @@ export async function startWorker(env: Env, extra: Record<string, string> = {}):
   return service;
 }
 
-/** Creates a tenant key through the real CLI (`elegans keys create --tenant T --json`). */
-export function createKey(env: Env, tenant: string): string {
-  const r = spawnSync(process.execPath, [CLI_MAIN(), 'keys', 'create', '--tenant', tenant, '--json'], {
+/** Creates a tenant key through the real CLI (`elegans keys create --tenant T --json`); `admin` adds --admin. */
+export function createKey(env: Env, tenant: string, opts: { admin?: boolean } = {}): string {
+  const args = [CLI_MAIN(), 'keys', 'create', '--tenant', tenant, '--json', ...(opts.admin ? ['--admin'] : [])];
+  const r = spawnSync(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env.vars },
     encoding: 'utf8',

@@ -15,6 +15,9 @@ import { ChatController } from './chat/chat.controller';
 import { ChatService } from './chat/chat.service';
 import { ContentController } from './content/content.controller';
 import { ContentService } from './content/content.service';
+import { EmbeddingsController } from './embeddings/embeddings.controller';
+import { EmbeddingsService } from './embeddings/embeddings.service';
+import { QueryModel } from './model/query-model';
 import { ModelsController } from './models/models.controller';
 import { ModelsService } from './models/models.service';
 import { ProblemFilter } from './common/problem.filter';
@@ -50,6 +53,7 @@ export class AppModule {
         AskController,
         ChatController,
         ModelsController,
+        EmbeddingsController,
         SearchController,
         HealthController,
         MetricsController,
@@ -67,6 +71,8 @@ export class AppModule {
         AskService,
         ChatService,
         ModelsService,
+        QueryModel,
+        EmbeddingsService,
         SearchService,
       ],
     };

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { loadConfigOrExit } from '../../shared/src/config';
 import { createLogger, PinoNestLogger } from '../../shared/src/logger';
 import { AppModule } from './app.module';
-import { problem, sendProblem } from './common/problem';
+import { problem, sendProblem, withOpenAiError } from './common/problem';
 
 async function bootstrap(): Promise<void> {
   const started = performance.now();
@@ -27,11 +27,12 @@ async function bootstrap(): Promise<void> {
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   // JSON bodies (small): parsed here so that a malformed body gets a problem+json 400, not an HTML page.
   app.useBodyParser('json', { limit: '1mb' });
-  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+  app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (!err) return next();
     const e = err as { status?: number; type?: string; message?: string };
     const status = typeof e.status === 'number' && e.status >= 400 && e.status < 500 ? e.status : 400;
-    sendProblem(res, problem(status, e.type === 'entity.parse.failed' ? 'malformed JSON body' : String(e.message)));
+    const detail = e.type === 'entity.parse.failed' ? 'malformed JSON body' : String(e.message);
+    sendProblem(res, withOpenAiError(problem(status, detail), req.path));
   });
   app.use((req: Request, res: Response, next: NextFunction) => {
     const t0 = performance.now();

@@ -1,8 +1,8 @@
-import { generateApiKey, openStorage } from '@elegans/storage';
+import { generateApiKey } from '@elegans/storage';
+import { openAppStorage } from '../../shared/src/app-storage';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../shared/src/config';
-import { MIGRATION_SETS } from '../../shared/src/migrations';
 
 export const DEV_TENANT = 'dev';
 
@@ -13,11 +13,7 @@ export const DEV_TENANT = 'dev';
  */
 export async function prepareDatabase(config: Config): Promise<{ key: string | null; keyFile: string }> {
   const keyFile = join(config.DATA_DIR, 'dev-api-key');
-  const storage = openStorage({
-    databasePath: config.DATABASE_PATH,
-    dataDir: config.DATA_DIR,
-    migrations: MIGRATION_SETS,
-  });
+  const storage = await openAppStorage(config);
   try {
     if (await storage.tenants.getByName(DEV_TENANT)) return { key: null, keyFile };
     const tenant = await storage.tenants.ensure(DEV_TENANT);
@@ -31,6 +27,6 @@ export async function prepareDatabase(config: Config): Promise<{ key: string | n
     writeFileSync(keyFile, `${key.plaintext}\n`, { mode: 0o600 });
     return { key: key.plaintext, keyFile };
   } finally {
-    storage.close();
+    await storage.close();
   }
 }

@@ -24,6 +24,23 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   /** SQLite file; defaults to DATA_DIR/elegans.db. */
   DATABASE_PATH: z.string().min(1).optional(),
+  /**
+   * PostgreSQL instead of SQLite (issue 16): every row and blob in this database; DATA_DIR keeps
+   * upload staging, a blob cache and the (not yet shared) retrieval index only.
+   */
+  DATABASE_URL: z
+    .string()
+    .refine((v) => {
+      if (!/^postgres(ql)?:\/\//.test(v)) return false;
+      try {
+        return new URL(v).hostname !== '';
+      } catch {
+        return false;
+      }
+    }, 'must be a postgres:// or postgresql:// URL with a host')
+    .optional(),
+  /** Connections each process keeps to PostgreSQL (API replicas and workers each hold a pool). */
+  DATABASE_POOL_MAX: int(10, 1, 200),
   MAX_UPLOAD_MB: z.coerce.number().positive().max(10_240).default(100),
   MAX_METADATA_BYTES: int(16_384, 2, 1_048_576),
   MAX_PAGES: int(2000, 1),
@@ -53,6 +70,31 @@ const schema = z.object({
   /** SIGTERM: how long the worker waits for its active job before handing it back. */
   SHUTDOWN_TIMEOUT_MS: int(25_000, 0),
   SSE_POLL_MS: int(300, 20, 10_000),
+  /** ONNX Runtime intra-op threads of the liquid model: jobs run concurrently and one Loop gains little from more. */
+  MODEL_THREADS: int(1, 1, 256),
+  /** Tokens per model call when streaming a document. */
+  MODEL_CHUNK_TOKENS: int(64, 1, 65_536),
+  /** A long document checkpoints its state about every this many tokens (a retry resumes there); 0 = off. */
+  MODEL_CHECKPOINT_TOKENS: int(8192, 0),
+  /**
+   * Lanes one long document streams in (libs/model document-lanes.ts); 1 = one exactly carried state.
+   * At most 16, the model's batch. Measured with eval/lanes-quality.ts: see models/README.md.
+   */
+  MODEL_LANES: int(16, 1, 16),
+  /** Tokens each lane streams (from the zero state) before its own segment, features discarded. */
+  MODEL_LANE_WARMUP_TOKENS: int(256, 0),
+  /** Shortest segment of a lane: documents under two segments take the exact path. */
+  MODEL_LANE_MIN_SEGMENT_TOKENS: int(2048, 1),
+  /** Longest segment: a round of lanes covers at most lanes × this, and ends in a checkpoint and a progress update. */
+  MODEL_LANE_MAX_SEGMENT_TOKENS: int(4096, 1),
+  /** `GET /v1/documents/:id/geometry`: the longest character range one request may ask for (400 past it). */
+  GEOMETRY_MAX_RANGE_CHARS: int(100_000, 1, 100_000_000),
+  /** POST /v1/embeddings: inputs per request (2048 is OpenAI's own limit, so SDK batch sizes fit). */
+  EMBEDDINGS_MAX_INPUTS: int(2048, 1, 100_000),
+  /** POST /v1/embeddings: tokens of one input, counted with the liquid model's tokenizer. */
+  EMBEDDINGS_MAX_INPUT_TOKENS: int(8192, 1),
+  /** POST /v1/embeddings: tokens of all inputs of one request together (bounds the CPU one request takes). */
+  EMBEDDINGS_MAX_TOTAL_TOKENS: int(100_000, 1),
   /** The built web app served at `/`; defaults to `web/` beside the compiled apps (dist/web). */
   WEB_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -66,6 +108,8 @@ export interface Config extends Omit<RawConfig, 'DATABASE_PATH'> {
 
 export class ConfigError extends Error {}
 
+const SECRET_KEYS = new Set(['DATABASE_URL']);
+
 export function parseConfig(env: Record<string, string | undefined>): Config {
   // An empty variable means "unset" (docker-compose passes `FOO=` through).
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -74,12 +118,18 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const issue = res.error.issues[0]!;
     const key = issue.path.join('.');
     const got = env[key];
-    throw new ConfigError(
-      `invalid configuration: ${key}: ${issue.message}${got !== undefined ? ` (got ${JSON.stringify(got)})` : ''}`,
-    );
+    // A database URL may carry a password: name the variable, never echo its value.
+    const shown =
+      got === undefined ? '' : SECRET_KEYS.has(key) ? ' (value not shown)' : ` (got ${JSON.stringify(got)})`;
+    throw new ConfigError(`invalid configuration: ${key}: ${issue.message}${shown}`);
   }
   const c = res.data;
   const dataDir = resolve(c.DATA_DIR);
+  if (c.MODEL_LANE_MAX_SEGMENT_TOKENS < c.MODEL_LANE_MIN_SEGMENT_TOKENS) {
+    throw new ConfigError(
+      `invalid configuration: MODEL_LANE_MAX_SEGMENT_TOKENS: must be >= MODEL_LANE_MIN_SEGMENT_TOKENS (${c.MODEL_LANE_MIN_SEGMENT_TOKENS}) (got ${JSON.stringify(String(c.MODEL_LANE_MAX_SEGMENT_TOKENS))})`,
+    );
+  }
   return {
     ...c,
     DATA_DIR: dataDir,

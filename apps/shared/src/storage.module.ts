@@ -1,13 +1,13 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { openStorage, type Storage } from '@elegans/storage';
+import type { Storage } from '@elegans/storage';
+import { openAppStorage } from './app-storage';
 import type { Config } from './config';
-import { MIGRATION_SETS } from './migrations';
 
 export const CONFIG = Symbol('CONFIG');
 export const STORAGE = Symbol('STORAGE');
 export const LOGGER = Symbol('LOGGER');
 
-/** Opens the shared SQLite file (running every app migration set) once per process. */
+/** Opens storage (every app migration set) once per process. */
 @Global()
 @Module({})
 export class StorageModule implements OnApplicationShutdown {
@@ -20,15 +20,14 @@ export class StorageModule implements OnApplicationShutdown {
         { provide: CONFIG, useValue: config },
         {
           provide: STORAGE,
-          useFactory: () =>
-            openStorage({ databasePath: config.DATABASE_PATH, dataDir: config.DATA_DIR, migrations: MIGRATION_SETS }),
+          useFactory: () => openAppStorage(config),
         },
       ],
       exports: [CONFIG, STORAGE],
     };
   }
 
-  onApplicationShutdown() {
-    this.storage.close();
+  async onApplicationShutdown() {
+    await this.storage.close();
   }
 }

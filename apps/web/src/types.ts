@@ -80,8 +80,13 @@ export interface Box {
   height: number;
 }
 
+/** `GET /v1/documents/:id/geometry`: boxes in PDF points of the displayed page (origin top-left). */
 export interface Geometry {
   documentId: string;
+  start?: number;
+  end?: number;
+  /** False: the document has no page geometry (a format without pages, or parsed before it was stored). */
+  geometry?: boolean;
   pages: { page: number; width: number; height: number; boxes: Box[] }[];
 }
 

@@ -31,3 +31,40 @@ export const REPORT_PAGES: { heading: string; lines: string[] }[] = [
     ],
   },
 ];
+
+/**
+ * A generated three-page book chapter with an endnotes page (issue 14): the notes repeat the body's
+ * names and facts in the dense form that ranks well lexically, so without structure roles a note would
+ * answer questions the body answers as well. Lines stay short enough for the fixture PDF's page width.
+ */
+export const NOTES_BOOK_PAGES: { heading: string; lines: string[] }[] = [
+  {
+    heading: 'The Video Wars',
+    lines: [
+      'In the early 1980s the film studios went to war against a new machine, the videocassette recorder.',
+      'Jack Valenti was the president of the Motion Picture Association of America.',
+      'He spoke for the Hollywood studios in Washington from 1966 to 2004.',
+      'Sony sold its Betamax recorder to families who wanted to watch television programmes later.',
+    ],
+  },
+  {
+    heading: 'Before Congress',
+    lines: [
+      'In 1982 Jack Valenti testified before a congressional hearing on the recorder.',
+      'Jack Valenti gave his testimony on home recording to a subcommittee of the 97th Congress in April 1982.',
+      'He said the videocassette recorder was to the film producer what the strangler was to a woman alone.',
+      'The studios asked Congress for a tax on every recorder and every blank tape sold.',
+      'The Supreme Court decided in 1984 that recording television at home was fair use.',
+      'Within a few years the studios earned more from video rentals than from cinema tickets.',
+    ],
+  },
+  {
+    heading: 'Notes',
+    lines: [
+      '1. Jack Valenti, testimony before the congressional hearing on the videocassette recorder, 1982, p. 8.',
+      '2. Sony Corp. of America v. Universal City Studios, 464 U.S. 417 (1984).',
+      '3. Home Recording of Copyrighted Works, hearings, 97th Congress (1982) (testimony of Jack Valenti).',
+      '4. Jack Valenti, testimony on home recording, subcommittee hearings, 97th Congress, April 1982.',
+    ],
+  },
+];

@@ -5,6 +5,8 @@
 export const ErrorCode = {
   // request problems (4xx)
   Unauthorized: 'unauthorized',
+  /** A valid key without the right: a tenant key on an admin route. */
+  Forbidden: 'forbidden',
   NotFound: 'not_found',
   BadRequest: 'bad_request',
   ValidationFailed: 'validation_failed',
@@ -26,11 +28,14 @@ export const ErrorCode = {
   // infrastructure (retried)
   Internal: 'internal_error',
   Cancelled: 'cancelled',
+  /** A part the request needs is not available now (the liquid model for /v1/embeddings). */
+  ServiceUnavailable: 'service_unavailable',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   bad_request: 400,
   validation_failed: 400,
@@ -38,6 +43,7 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   unsupported_media_type: 415,
   rate_limited: 429,
   queue_full: 429,
+  service_unavailable: 503,
 };
 
 /** Errors that describe the input itself: retrying cannot help, so jobs fail at once. */

@@ -1,5 +1,5 @@
-import { PlacedText } from './geometry';
-import type { PageGeometry, PageSpan, TextBox } from './types';
+import { BoxWriter, type PlacedText } from './geometry';
+import type { PageGeometry, PageSpan } from './types';
 
 /**
  * Builds the document text block by block and page by page while recording exact offsets.
@@ -40,7 +40,7 @@ export class TextBuilder {
   /** One entry per page begun with a frame; see PlacedText (geometry.ts). */
   readonly geometry: PageGeometry[] = [];
   private frame: PageFrame | undefined;
-  private boxes: TextBox[] = [];
+  private boxes = new BoxWriter();
 
   /** 1-based number of the page being built (or the last one). */
   get pageNumber(): number {
@@ -57,7 +57,7 @@ export class TextBuilder {
     this.pageStart = this.length;
     this.pageHasText = false;
     this.frame = frame;
-    this.boxes = [];
+    this.boxes = new BoxWriter();
   }
 
   endPage(): void {
@@ -70,12 +70,12 @@ export class TextBuilder {
         page: number,
         width: f.width,
         height: f.height,
-        boxes: this.boxes,
+        ...this.boxes.finish(),
         ...(f.ocr ? { ocr: f.ocr } : {}),
       });
     }
     this.frame = undefined;
-    this.boxes = [];
+    this.boxes = new BoxWriter();
     this.pageStart = -1;
   }
 
@@ -94,7 +94,7 @@ export class TextBuilder {
     }
     const start = this.length;
     this.push(clean);
-    if (this.frame && cleaned) for (const b of cleaned.boxes(start, this.frame.transform)) this.boxes.push(b);
+    if (this.frame && cleaned) cleaned.writeBoxes(this.boxes, start, this.frame.transform);
     return start;
   }
 

@@ -149,11 +149,10 @@ export class PlacedText {
   /**
    * One box per word (maximal run of non-space characters within one segment), offsets shifted by
    * `offset`, corners mapped through `transform` ([a, b, c, d, e, f]: x' = a·x + c·y + e,
-   * y' = b·x + d·y + f) and returned as axis-aligned rectangles.
+   * y' = b·x + d·y + f) and written to `out` as axis-aligned rectangles.
    */
-  boxes(offset: number, transform?: readonly number[]): TextBox[] {
+  writeBoxes(out: BoxWriter, offset: number, transform?: readonly number[]): void {
     const [ta = 1, tb = 0, tc = 0, td = 1, te = 0, tf = 0] = transform ?? [];
-    const out: TextBox[] = [];
     for (const s of this.segs) {
       let i = s.start;
       while (i < s.end) {
@@ -162,28 +161,29 @@ export class PlacedText {
         let j = i;
         while (j < s.end && !WS.test(this.text[j]!)) j++;
         const e = this.extentOf(s, i, j);
-        let minX = Infinity;
-        let minY = Infinity;
-        let maxX = -Infinity;
-        let maxY = -Infinity;
-        for (const [x, y] of [
-          [e.x0, e.y0],
-          [e.x1, e.y0],
-          [e.x0, e.y1],
-          [e.x1, e.y1],
-        ] as const) {
-          const X = ta * x + tc * y + te;
-          const Y = tb * x + td * y + tf;
-          minX = Math.min(minX, X);
-          maxX = Math.max(maxX, X);
-          minY = Math.min(minY, Y);
-          maxY = Math.max(maxY, Y);
-        }
-        out.push({ start: offset + i, end: offset + j, x: minX, y: minY, width: maxX - minX, height: maxY - minY });
+        // The four corners through the transform; the axis-aligned box around them.
+        const xa = ta * e.x0 + tc * e.y0 + te;
+        const xb = ta * e.x1 + tc * e.y0 + te;
+        const xc = ta * e.x0 + tc * e.y1 + te;
+        const xd = ta * e.x1 + tc * e.y1 + te;
+        const ya = tb * e.x0 + td * e.y0 + tf;
+        const yb = tb * e.x1 + td * e.y0 + tf;
+        const yc = tb * e.x0 + td * e.y1 + tf;
+        const yd = tb * e.x1 + td * e.y1 + tf;
+        const minX = Math.min(xa, xb, xc, xd);
+        const minY = Math.min(ya, yb, yc, yd);
+        out.push(offset + i, offset + j, minX, minY, Math.max(xa, xb, xc, xd) - minX, Math.max(ya, yb, yc, yd) - minY);
         i = j;
       }
     }
-    return out;
+  }
+
+  /** The boxes of writeBoxes, unpacked (tests, debugging). */
+  boxes(offset: number, transform?: readonly number[]): TextBox[] {
+    const w = new BoxWriter();
+    this.writeBoxes(w, offset, transform);
+    const { offsets, rects } = w.finish();
+    return unpackBoxes({ offsets, rects });
   }
 
   /** The extent of characters [lo, hi) of segment s, by relative glyph widths. */
@@ -195,6 +195,67 @@ export class PlacedText {
     const w = s.x1 - s.x0;
     return { x0: s.x0 + (w * before) / total, x1: s.x0 + (w * (before + inside)) / total, y0: s.y0, y1: s.y1 };
   }
+}
+
+/** Growable packed boxes (the format of PageGeometry): one page's boxes as the parser finds them. */
+export class BoxWriter {
+  private offsets = new Int32Array(256);
+  private rects = new Float32Array(512);
+  private n = 0;
+
+  get count(): number {
+    return this.n;
+  }
+
+  push(start: number, end: number, x: number, y: number, width: number, height: number): void {
+    if (2 * this.n + 2 > this.offsets.length) {
+      const o = new Int32Array(this.offsets.length * 2);
+      o.set(this.offsets);
+      this.offsets = o;
+      const r = new Float32Array(this.rects.length * 2);
+      r.set(this.rects);
+      this.rects = r;
+    }
+    const i = this.n++;
+    this.offsets[2 * i] = start;
+    this.offsets[2 * i + 1] = end;
+    this.rects[4 * i] = x;
+    this.rects[4 * i + 1] = y;
+    this.rects[4 * i + 2] = width;
+    this.rects[4 * i + 3] = height;
+  }
+
+  /** Arrays of exactly the boxes written (copies: the spare capacity is not kept alive). */
+  finish(): { offsets: Int32Array; rects: Float32Array } {
+    return { offsets: this.offsets.slice(0, 2 * this.n), rects: this.rects.slice(0, 4 * this.n) };
+  }
+}
+
+export function boxCount(g: Pick<PageGeometry, 'offsets'>): number {
+  return g.offsets.length >> 1;
+}
+
+export function boxAt(g: Pick<PageGeometry, 'offsets' | 'rects'>, i: number): TextBox {
+  return {
+    start: g.offsets[2 * i]!,
+    end: g.offsets[2 * i + 1]!,
+    x: g.rects[4 * i]!,
+    y: g.rects[4 * i + 1]!,
+    width: g.rects[4 * i + 2]!,
+    height: g.rects[4 * i + 3]!,
+  };
+}
+
+/** A page's boxes as objects. */
+export function unpackBoxes(g: Pick<PageGeometry, 'offsets' | 'rects'>): TextBox[] {
+  return Array.from({ length: boxCount(g) }, (_, i) => boxAt(g, i));
+}
+
+/** Packs boxes given as objects (OCR engines, tests). */
+export function packBoxes(boxes: readonly TextBox[]): { offsets: Int32Array; rects: Float32Array } {
+  const w = new BoxWriter();
+  for (const b of boxes) w.push(b.start, b.end, b.x, b.y, b.width, b.height);
+  return w.finish();
 }
 
 export interface HighlightRect {
@@ -221,13 +282,16 @@ export function highlightBoxes(pages: readonly PageGeometry[], start: number, en
   const out: PageHighlight[] = [];
   for (const p of pages) {
     const rects: HighlightRect[] = [];
-    for (const b of p.boxes) {
+    const n = boxCount(p);
+    for (let i = 0; i < n; i++) {
+      if (p.offsets[2 * i + 1]! <= start || p.offsets[2 * i]! >= end) continue;
+      const b = boxAt(p, i);
       const lo = Math.max(b.start, start);
       const hi = Math.min(b.end, end);
       if (hi <= lo || b.end <= b.start) continue;
-      const n = b.end - b.start;
-      const x = b.x + (b.width * (lo - b.start)) / n;
-      const w = (b.width * (hi - lo)) / n;
+      const chars = b.end - b.start;
+      const x = b.x + (b.width * (lo - b.start)) / chars;
+      const w = (b.width * (hi - lo)) / chars;
       const last = rects[rects.length - 1];
       if (
         last &&

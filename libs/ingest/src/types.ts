@@ -72,6 +72,7 @@ export interface Passage {
  * Coordinates are PDF points of the page as displayed (pdf.js viewport at scale 1, rotation
  * applied), origin at the top-left corner, y growing downwards. A box covers the run of characters
  * `[start, end)` laid out on one line (a word or a text item); boxes of a page are in text order.
+ * `TextBox` is one box unpacked (geometry.ts `unpackBoxes`); pages hold them packed.
  */
 export interface TextBox {
   start: number;
@@ -82,12 +83,20 @@ export interface TextBox {
   height: number;
 }
 
+/**
+ * One page's boxes, packed (a 1,000-page book has about half a million words: as objects they
+ * cost about five times as much and have to be copied out of the parse thread one by one).
+ * Box i is `offsets[2i], offsets[2i+1]` (start, end) and `rects[4i .. 4i+3]` (x, y, width,
+ * height). Where the boxes came from (text layer or OCR) does not change the format.
+ */
 export interface PageGeometry {
   /** 1-based page number. */
   page: number;
   width: number;
   height: number;
-  boxes: TextBox[];
+  offsets: Int32Array;
+  /** Float32: a thousandth of a point or better on any page size. */
+  rects: Float32Array;
   /** Set when the page's text came from OCR, not from a text layer. */
   ocr?: { confidence: number; words: number };
 }

@@ -30,10 +30,12 @@ export interface StoredDocumentVectors {
   tokensStreamed: number;
   /** Sentence the stream resumed at (0 for a fresh run). */
   resumedAt: number;
+  /** Most segments streamed at once: 1 = the exact carried state, more = parallel lanes. */
+  lanes: number;
 }
 
 /**
- * Streams one document through the model with periodic checkpoints in SQLite, resuming from the last
+ * Streams one document through the model with periodic checkpoints in the database, resuming from the last
  * checkpoint when a previous attempt stopped midway (crash, SIGTERM, lost lock), and stores the final
  * state and document vector. The result is the same as one uninterrupted run.
  */
@@ -46,14 +48,14 @@ export async function embedDocumentResumable(
   opts: ResumableEmbedOptions = {},
 ): Promise<StoredDocumentVectors> {
   const N = sentences.length;
-  let prior = store.loadCheckpoint(documentId, model.version, N);
+  let prior = await store.loadCheckpoint(documentId, model.version, N);
   if (prior) {
     const cut = prior.checkpoint.nextSentence;
     const complete =
       Array.from({ length: cut }, (_, i) => i).every((i) => prior!.sentences.has(i)) &&
       passages.every((p, i) => p.sentenceEnd > cut || prior!.passages.has(i));
     if (!complete) {
-      store.clearCheckpoint(documentId);
+      await store.clearCheckpoint(documentId);
       prior = null;
     }
   }
@@ -80,23 +82,22 @@ export async function embedDocumentResumable(
       passageVectors[i] = v;
       newPassages.push([i, v]);
     },
-    onCheckpoint: (cp) => {
-      store.saveCheckpoint(documentId, N, cp, newSentences, newPassages);
+    onCheckpoint: async (cp) => {
+      // Take this round's vectors before the write awaits, so none emitted meanwhile is dropped.
+      const [s, p] = [newSentences, newPassages];
       newSentences = [];
       newPassages = [];
+      await store.saveCheckpoint(documentId, N, cp, s, p);
     },
     onProgress: opts.onProgress && ((p) => opts.onProgress!({ ...p, streamed: p.tokens - startTokens })),
   });
-  store.db.transaction(() => {
-    store.saveDocumentState(documentId, {
-      modelVersion: model.version,
-      tokens: res.tokens,
-      sentences: N,
-      state: res.state,
-      documentVector: res.documentVector,
-    });
-    store.clearCheckpoint(documentId);
-  })();
+  await store.finishDocument(documentId, {
+    modelVersion: model.version,
+    tokens: res.tokens,
+    sentences: N,
+    state: res.state,
+    documentVector: res.documentVector,
+  });
   return {
     modelVersion: model.version,
     sentences: sentenceVectors,
@@ -105,5 +106,6 @@ export async function embedDocumentResumable(
     tokens: res.tokens,
     tokensStreamed: res.tokens - startTokens,
     resumedAt: res.firstSentence,
+    lanes: res.lanes,
   };
 }

@@ -91,8 +91,12 @@ describe('one document in parallel lanes', () => {
     const def = await model.embedDocument(SENTENCES, { passages: PASSAGES, lanes: opts });
     const pv = (d: typeof exact) => d.passages.map((p) => p.vector);
     const meanCos = (a: Float32Array[], b: Float32Array[]) => a.reduce((s, v, i) => s + dot(v, b[i]!), 0) / a.length;
-    expect(minCos(pv(def), pv(exact))).toBeGreaterThan(0.98);
-    expect(meanCos(pv(def), pv(exact))).toBeGreaterThan(0.999);
+    // The shipped model remembers only a few tokens (models/README.md): the default warm-up is all but exact.
+    // A model with a longer memory fails here, which is the cue to re-run eval/lanes-quality.ts.
+    expect(def.lanes).toBeGreaterThan(1);
+    expect(minCos(pv(def), pv(exact))).toBeGreaterThan(0.9999);
+    expect(minCos(def.sentenceVectors, exact.sentenceVectors)).toBeGreaterThan(0.9999);
+    expect(meanCos(pv(def), pv(exact))).toBeGreaterThan(0.99999);
   });
 
   it('resumed from a lanes checkpoint equals an uninterrupted lanes run', async () => {
@@ -116,6 +120,28 @@ describe('one document in parallel lanes', () => {
     expect(resumed.passages).toEqual(later);
     expect(Array.from(resumed.documentVector)).toEqual(Array.from(full.documentVector));
     expect(Array.from(resumed.state.data)).toEqual(Array.from(full.state.data));
+  });
+
+  it("saves each round's checkpoint before reporting its progress, and says how many lanes it streamed", async () => {
+    const lanes = { lanes: 4, warmupTokens: 128, minSegmentTokens: 400, maxSegmentTokens: 500 };
+    const events: string[] = [];
+    const res = await model.embedDocument(SENTENCES, {
+      passages: PASSAGES,
+      lanes,
+      checkpointEveryTokens: 1,
+      onCheckpoint: (cp) => void events.push(`checkpoint ${cp.nextSentence}`),
+      onProgress: (p) => void events.push(`progress ${p.sentencesDone}`),
+    });
+    expect(res.lanes).toBe(4);
+    const progress = events.filter((e) => e.startsWith('progress'));
+    expect(progress.length).toBeGreaterThan(2);
+    // Every progress but the last (the document's end) comes right after the checkpoint of the same boundary:
+    // a crash after a progress update never loses the round it reported.
+    events.forEach((e, i) => {
+      if (!e.startsWith('progress') || i === events.length - 1) return;
+      expect(events[i - 1]).toBe(e.replace('progress', 'checkpoint'));
+    });
+    expect((await model.embedDocument(SENTENCES.slice(0, 20))).lanes).toBe(1);
   });
 
   it('takes the exact path for a document too short for two segments', async () => {

@@ -4,9 +4,9 @@ import type { LiquidState } from './state';
 import type { SentenceInput } from './timesteps';
 
 /**
- * How one long document is streamed in parallel lanes (see embedDocumentInLanes).
- * The defaults are NOT yet measured against the exact carried state on Cranfield or SQuAD articles (issue 14);
- * the worker keeps the exact path (MODEL_LANES=1) until they are.
+ * How one long document is streamed in parallel lanes (see embedDocumentInLanes). Retrieval quality against
+ * the exact carried state is measured by eval/lanes-quality.ts and throughput by bench/document-lanes.ts
+ * (figures in models/README.md); the worker's settings are MODEL_LANES and MODEL_LANE_* (apps/shared config).
  */
 export interface LaneOptions {
   /** Most lanes (segments streamed at once); 1 = the exact carried path. */
@@ -21,7 +21,7 @@ export interface LaneOptions {
 
 export const DEFAULT_LANE_OPTIONS: LaneOptions = {
   lanes: 16,
-  warmupTokens: 1024,
+  warmupTokens: 256,
   minSegmentTokens: 2048,
   maxSegmentTokens: 4096,
 };
@@ -151,6 +151,7 @@ export async function embedDocumentInLanes(
     documentVector: new Float32Array(D),
     state: opts.resume?.state.clone() ?? model.zeroState(),
     tokens: 0,
+    lanes: Math.max(...rounds.map((r) => r.segments.length)),
   };
   const startsAt = new Map<number, number[]>();
   const emptyPassages: number[] = [];
@@ -226,7 +227,8 @@ export async function embedDocumentInLanes(
       }
     }
     sinceCheckpoint += cum[round.end]! - cum[round.first]!;
-    await opts.onProgress?.({ sentencesDone: round.end, sentencesTotal: N, tokens: cum[round.end]! });
+    // Checkpoint before reporting progress: a round is only reported done once a crash can no longer lose it
+    // (progress moves once per round here, so a checkpoint behind it would cost a whole round on resume).
     if (
       opts.onCheckpoint &&
       opts.checkpointEveryTokens &&
@@ -238,6 +240,7 @@ export async function embedDocumentInLanes(
       documentSum.merge(docSum);
       await opts.onCheckpoint({ nextSentence: round.end, state: carried.clone(), documentSum });
     }
+    await opts.onProgress?.({ sentencesDone: round.end, sentencesTotal: N, tokens: cum[round.end]! });
   }
   result.state = carried.clone();
   result.documentVector = docSum.vector();

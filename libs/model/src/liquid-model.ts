@@ -117,6 +117,8 @@ export interface DocumentEmbedding {
   state: LiquidState;
   /** Tokens in the document (including those before a resume). */
   tokens: number;
+  /** Most segments this call streamed at once: 1 = the exact carried state, more = parallel lanes. */
+  lanes: number;
 }
 
 /**
@@ -498,6 +500,7 @@ export class LiquidModel {
       documentVector: new Float32Array(D),
       state,
       tokens: 0,
+      lanes: 1,
     };
     const active = new Map<number, SpanSum>(); // open passages
     const finishSentence = async (index: number, sum: SpanSum): Promise<void> => {

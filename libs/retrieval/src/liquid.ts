@@ -8,6 +8,10 @@ import type { QueryEmbedder, SentenceBoundary } from './types';
  */
 export interface LiquidEmbedder extends QueryEmbedder {
   readonly model: LiquidModel;
+  /** Many queries at once (batched): each the same vector `embedQuery` gives for it. */
+  embedQueries(texts: string[]): Promise<Float32Array[]>;
+  /** Tokens the model reads for this query (the manifest's query prefix included): the unit of usage and limits. */
+  queryTokenCount(text: string): number;
   embedTexts(texts: string[]): Promise<Float32Array[]>;
   embedDocumentUnits(
     sentences: { text: string; boundary?: SentenceBoundary }[],
@@ -21,6 +25,8 @@ export function liquidEmbedder(model: LiquidModel): LiquidEmbedder {
     model,
     modelVersion: model.version,
     embedQuery: async (text) => (await model.embedQuery(text)).vector,
+    embedQueries: async (texts) => (await model.embedQueries(texts)).map((r) => r.vector),
+    queryTokenCount: (text) => model.encode((model.manifest.queryPrefix ?? '') + text).length,
     embedTexts: async (texts) => (await model.embedTexts(texts)).map((r) => r.vector),
     async embedDocumentUnits(sentences, passages) {
       // Passages with no sentence (a unit the parser could not split) cannot be pooled from

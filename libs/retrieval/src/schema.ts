@@ -18,6 +18,8 @@ import type { MigrationSet } from '@elegans/storage';
  *   scale). Several versions may coexist during a reindex; search only reads the current one.
  * - rt_state: write generations, so a process holding vectors in memory notices other
  *   processes' writes with one cheap read.
+ * - `role` on passages and sentences (v3): the structure role libs/ingest detected (notes,
+ *   references, toc…), so answers can prefer body sentences; NULL reads as body.
  */
 export const RETRIEVAL_MIGRATIONS: MigrationSet = {
   name: 'retrieval',
@@ -143,6 +145,16 @@ CREATE TRIGGER rt_sentences_ad AFTER DELETE ON rt_sentences BEGIN
 END;
 `,
     },
+    {
+      // Issue 14: structure roles travel with the units, so /v1/ask's answerer can rank notes,
+      // references, index and TOC below the body. NULL = indexed before roles existed (body).
+      version: 3,
+      name: 'unit-roles',
+      sql: `
+ALTER TABLE rt_passages ADD COLUMN role TEXT;
+ALTER TABLE rt_sentences ADD COLUMN role TEXT;
+`,
+    },
   ],
 };
 
@@ -163,6 +175,20 @@ CREATE TRIGGER rt_documents_ad AFTER DELETE ON documents BEGIN
   DELETE FROM rt_sentences WHERE document_id = old.id;
   UPDATE rt_state SET value = value + 1 WHERE key = 'delete_gen';
 END;
+`,
+    },
+    {
+      // Documents indexed before retrieval stored roles: copy them once from storage's content
+      // tables (storage migration 2), so they need no re-ingest for answers to see their notes.
+      version: 2,
+      name: 'unit-roles-from-content',
+      sql: `
+UPDATE rt_sentences SET role = (
+  SELECT s.role FROM sentences s WHERE s.document_id = rt_sentences.document_id AND s.idx = rt_sentences.idx
+) WHERE role IS NULL;
+UPDATE rt_passages SET role = (
+  SELECT p.role FROM passages p WHERE p.document_id = rt_passages.document_id AND p.idx = rt_passages.idx
+) WHERE role IS NULL;
 `,
     },
   ],

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runMigrations } from '@elegans/storage';
+import { runMigrations, storageMigrations } from '@elegans/storage';
 import { DenseIndex } from './dense-index';
 import { normalize } from './quantize';
 import { Retriever } from './retriever';
@@ -146,10 +146,13 @@ describe('RetrievalStore + Retriever (lexical)', () => {
 
   it('cascades from the storage documents table when wired into the service', () => {
     const db = new Database(':memory:');
-    db.exec('CREATE TABLE documents (id TEXT PRIMARY KEY)');
-    runMigrations(db, [RETRIEVAL_MIGRATIONS, RETRIEVAL_CASCADE_MIGRATIONS]);
+    runMigrations(db, [storageMigrations, RETRIEVAL_MIGRATIONS, RETRIEVAL_CASCADE_MIGRATIONS]);
     const store = new RetrievalStore(db);
-    db.prepare('INSERT INTO documents (id) VALUES (?)').run('aero');
+    db.prepare("INSERT INTO tenants (id, name, created_at) VALUES ('t1', 't1', '2026-01-01')").run();
+    db.prepare(
+      `INSERT INTO documents (id, tenant_id, collection, content_hash, format, bytes, status, created_at, updated_at)
+       VALUES ('aero', 't1', 'c', 'h', 'text', 1, 'ready', '2026-01-01', '2026-01-01')`,
+    ).run();
     store.indexDocument(doc('t1', 'aero', AERO));
     db.prepare('DELETE FROM documents WHERE id = ?').run('aero');
     expect(db.prepare('SELECT count(*) AS n FROM rt_passages').get()).toEqual({ n: 0 });
@@ -197,6 +200,49 @@ describe('RetrievalStore + Retriever (lexical)', () => {
     const r = new Retriever(store, null);
     expect((await r.search({ tenantId: 't1', query: 'boundary' })).hits.map((h) => h.documentId)).toEqual(['old']);
     expect((await r.search({ tenantId: 't2', query: 'boundary' })).hits).toEqual([]);
+  });
+
+  it('stores structure roles on passages and sentences and returns them; none stored reads as body', () => {
+    const store = open();
+    const input = doc('t1', 'book', [
+      ['Jack Valenti was the head of the film studios lobby.'],
+      ['21. Hearing record, 485 (testimony of Jack Valenti).'],
+    ]);
+    input.sentences[1]!.role = 'notes';
+    input.passages[1]!.role = 'notes';
+    const { passageIds, sentenceIds } = store.indexDocument(input);
+    const s = store.sentences(sentenceIds);
+    expect(s.get(sentenceIds[1]!)?.role).toBe('notes');
+    expect(s.get(sentenceIds[0]!)).not.toHaveProperty('role');
+    expect(store.sentenceRange('book', 0, 2).map((x) => x.role)).toEqual([undefined, 'notes']);
+    expect(store.passages(passageIds).get(passageIds[1]!)?.role).toBe('notes');
+    expect(store.documentUnits('book').sentences.map((x) => x.role ?? 'body')).toEqual(['body', 'notes']);
+  });
+
+  it('copies roles from storage content once for documents indexed before retrieval stored them', () => {
+    const db = new Database(':memory:');
+    const before = (set: typeof RETRIEVAL_MIGRATIONS, below: number) => ({
+      ...set,
+      migrations: set.migrations.filter((m) => m.version < below),
+    });
+    runMigrations(db, [storageMigrations, before(RETRIEVAL_MIGRATIONS, 3), before(RETRIEVAL_CASCADE_MIGRATIONS, 2)]);
+    db.exec(`INSERT INTO tenants (id, name, created_at) VALUES ('t1', 't1', '2026-01-01');
+      INSERT INTO documents (id, tenant_id, collection, content_hash, format, bytes, status, created_at, updated_at)
+        VALUES ('old', 't1', 'c', 'h', 'text', 1, 'ready', '2026-01-01', '2026-01-01');
+      INSERT INTO sentences (document_id, idx, char_start, char_end, page, section, text, role)
+        VALUES ('old', 0, 0, 5, 1, 0, 'Body.', 'body'), ('old', 1, 6, 12, 1, 1, 'Note.', 'notes');
+      INSERT INTO passages (document_id, idx, char_start, char_end, page_start, page_end, sentence_start, sentence_end, text, role)
+        VALUES ('old', 0, 0, 5, 1, 1, 0, 1, 'Body.', 'body'), ('old', 1, 6, 12, 1, 1, 1, 2, 'Note.', 'notes');`);
+    // Written under retrieval v2: no role column yet.
+    db.exec(`INSERT INTO rt_sentences (tenant_id, collection, document_id, idx, start, end, page, text)
+        VALUES ('t1', 'c', 'old', 0, 0, 5, 1, 'Body.'), ('t1', 'c', 'old', 1, 6, 12, 1, 'Note.');
+      INSERT INTO rt_passages (tenant_id, collection, document_id, idx, start, end, page_start, page_end,
+        sentence_start, sentence_end, text) VALUES ('t1', 'c', 'old', 0, 0, 5, 1, 1, 0, 1, 'Body.'),
+        ('t1', 'c', 'old', 1, 6, 12, 1, 1, 1, 2, 'Note.');`);
+    runMigrations(db, [storageMigrations, RETRIEVAL_MIGRATIONS, RETRIEVAL_CASCADE_MIGRATIONS]);
+    const units = new RetrievalStore(db).documentUnits('old');
+    expect(units.sentences.map((x) => x.role)).toEqual(['body', 'notes']);
+    expect(units.passages.map((x) => x.role)).toEqual(['body', 'notes']);
   });
 
   it('rejects bad requests with clear messages', async () => {

@@ -1,3 +1,4 @@
+import type { StructureRole } from '@elegans/ingest';
 import type { Database, Statement } from 'better-sqlite3';
 import { quantizeInt8 } from './quantize';
 import { scopeQuery, scopeTokens } from './scope';
@@ -32,6 +33,7 @@ interface PassageRow {
   sentence_start: number;
   sentence_end: number;
   text: string;
+  role: string | null;
 }
 
 interface SentenceRow {
@@ -46,6 +48,12 @@ interface SentenceRow {
   section: number;
   boundary: string;
   text: string;
+  role: string | null;
+}
+
+/** The stored role (written from libs/ingest's roles only), or nothing: NULL (indexed before roles) reads as body. */
+function roleOf(r: { role: string | null }): { role?: StructureRole } {
+  return r.role ? { role: r.role as StructureRole } : {};
 }
 
 function toPassage(r: PassageRow): StoredPassage {
@@ -62,6 +70,7 @@ function toPassage(r: PassageRow): StoredPassage {
     sentenceStart: r.sentence_start,
     sentenceEnd: r.sentence_end,
     text: r.text,
+    ...roleOf(r),
   };
 }
 
@@ -78,6 +87,7 @@ function toSentence(r: SentenceRow): StoredSentence {
     section: r.section,
     boundary: (['sentence', 'paragraph', 'page'].includes(r.boundary) ? r.boundary : 'sentence') as SentenceBoundary,
     text: r.text,
+    ...roleOf(r),
   };
 }
 
@@ -98,11 +108,11 @@ export class RetrievalStore {
     this.stmt = {
       insPassage: db.prepare(
         `INSERT INTO rt_passages (tenant_id, collection, document_id, idx, start, end, page_start, page_end,
-           sentence_start, sentence_end, text, scope) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+           sentence_start, sentence_end, text, scope, role) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
       ),
       insSentence: db.prepare(
-        `INSERT INTO rt_sentences (tenant_id, collection, document_id, idx, start, end, page, section, boundary, text, scope)
-         VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+        `INSERT INTO rt_sentences (tenant_id, collection, document_id, idx, start, end, page, section, boundary, text,
+           scope, role) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
       ),
       insVector: db.prepare(
         `INSERT OR REPLACE INTO rt_vectors (kind, unit_id, tenant_id, model_version, dim, f32, i8, i8_scale)
@@ -153,6 +163,7 @@ export class RetrievalStore {
             p.sentenceEnd,
             p.text,
             scope,
+            p.role ?? null,
           ).lastInsertRowid,
         ),
       );
@@ -170,6 +181,7 @@ export class RetrievalStore {
             s.boundary ?? 'sentence',
             s.text,
             scope,
+            s.role ?? null,
           ).lastInsertRowid,
         ),
       );

@@ -1,4 +1,4 @@
-import type { Passage } from '@elegans/ingest';
+import type { Passage, StructureRole } from '@elegans/ingest';
 
 /** Which text unit an index entry is: passages answer search, sentences feed answers. */
 export type UnitKind = 'passage' | 'sentence';
@@ -17,6 +17,8 @@ export interface SentenceInput {
   section?: number;
   /** What the sentence opens for the model's timesteps; kept so reindex can replay the document. */
   boundary?: SentenceBoundary;
+  /** Structure role from libs/ingest; absent means body. */
+  role?: StructureRole;
 }
 
 export type SentenceBoundary = 'sentence' | 'paragraph' | 'page';
@@ -64,6 +66,8 @@ export interface StoredPassage {
   sentenceStart: number;
   sentenceEnd: number;
   text: string;
+  /** Structure role (libs/ingest); absent when none was stored (read as body). */
+  role?: StructureRole;
 }
 
 export interface StoredSentence {
@@ -78,6 +82,8 @@ export interface StoredSentence {
   section: number;
   boundary: SentenceBoundary;
   text: string;
+  /** Structure role (libs/ingest); absent when none was stored (read as body). */
+  role?: StructureRole;
 }
 
 /** What retrieval needs from the model: query vectors in the same space as the stored ones. */

@@ -11,6 +11,7 @@ import type {
   StoredPage,
   Tenant,
 } from './types';
+import type { PageGeometry, PageSpan, Section, Sentence } from '@elegans/ingest';
 import type { Readable } from 'node:stream';
 
 /**
@@ -28,7 +29,14 @@ export interface TenantRepository {
 
 export interface ApiKeyRepository {
   /** Stores only the key's hash; the plaintext never reaches storage. */
-  create(input: { tenantId: string; keyHash: string; prefix: string; label?: string | null }): Promise<ApiKeyRecord>;
+  create(input: {
+    tenantId: string;
+    keyHash: string;
+    prefix: string;
+    label?: string | null;
+    /** Default false: a tenant key. */
+    isAdmin?: boolean;
+  }): Promise<ApiKeyRecord>;
   /** The active (not revoked) key with this hash, or null. */
   findActiveByHash(keyHash: string): Promise<ApiKeyRecord | null>;
   touch(id: string, at?: Date): Promise<void>;
@@ -63,6 +71,20 @@ export interface ContentRepository {
   /** Rebuilds the ParsedDocument stored by replaceParsed (meta comes from the document row). */
   loadParsed(documentId: string): Promise<ParsedDocument | null>;
   getPages(documentId: string): Promise<StoredPage[]>;
+  /** One page with its text, or null. */
+  getPage(documentId: string, number: number): Promise<StoredPage | null>;
+  /** Page spans (no text), all or pages `from..to` (1-based, inclusive). */
+  getPageSpans(documentId: string, range?: { from: number; to: number }): Promise<PageSpan[]>;
+  countPages(documentId: string): Promise<number>;
+  /** The sentences of one page (no sentence crosses a page), in order. */
+  getSentencesOnPage(documentId: string, page: number): Promise<Sentence[]>;
+  getSections(documentId: string): Promise<Section[]>;
+  /**
+   * The stored geometry of the pages whose text overlaps `[start, end)`, packed; `[]` when none
+   * does; null when the document has no geometry at all (formats without a page layout, or
+   * parsed before geometry was stored).
+   */
+  getGeometry(documentId: string, start: number, end: number): Promise<PageGeometry[] | null>;
   countRows(documentId: string): Promise<Record<string, number>>;
 }
 
@@ -93,5 +115,82 @@ export interface BlobStore {
   read(sha256: string): Promise<Uint8Array>;
   exists(sha256: string): Promise<boolean>;
   delete(sha256: string): Promise<void>;
-  path(sha256: string): string;
+  /**
+   * A file on this machine holding the blob, for readers that need a path (the parser thread, ranged
+   * downloads): the blob itself with FsBlobStore, a local cached copy with PgBlobStore.
+   */
+  localPath(sha256: string): Promise<string>;
+}
+
+/** One file of a batch, in upload order: a document, or the reason it was refused before one existed. */
+export interface BatchFileRecord {
+  position: number;
+  filename: string | null;
+  /** Null when refused, or when the document was deleted since (ON DELETE SET NULL). */
+  documentId: string | null;
+  error: { code: string; message: string } | null;
+}
+
+export interface BatchRecord {
+  id: string;
+  tenantId: string;
+  status: string;
+  total: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Batches (one multipart request, many files) and their files; the API writes them, the worker finalizes. */
+export interface BatchRepository {
+  create(input: { id: string; tenantId: string; total: number }): Promise<BatchRecord>;
+  /** Only the tenant's own batch: another tenant's id reads as missing. */
+  getForTenant(tenantId: string, id: string): Promise<BatchRecord | null>;
+  /** Records every file line, and a batch item for each file with a document, in one transaction. */
+  addFiles(batchId: string, files: BatchFileRecord[]): Promise<void>;
+  listFiles(batchId: string): Promise<BatchFileRecord[]>;
+  /** The batch's documents (those still existing) counted by their status. */
+  countDocumentsByStatus(batchId: string): Promise<Record<string, number>>;
+  setStatus(batchId: string, status: string): Promise<void>;
+  delete(batchId: string): Promise<void>;
+}
+
+/** A document's final recurrent state (bytes as libs/model serializes them). */
+export interface ModelStateRecord {
+  modelVersion: string;
+  tokens: number;
+  sentences: number;
+  state: Uint8Array;
+  /** float32 little-endian. */
+  documentVector: Uint8Array;
+}
+
+export interface ModelCheckpointRecord {
+  modelVersion: string;
+  /** Sentences of the parse the checkpoint belongs to (another count means another parse). */
+  sentences: number;
+  nextSentence: number;
+  checkpoint: Uint8Array;
+}
+
+/** A unit vector emitted before a checkpoint (float32 little-endian). */
+export interface PartialVectorRecord {
+  kind: 'sentence' | 'passage';
+  idx: number;
+  vector: Uint8Array;
+}
+
+/**
+ * libs/model's side effects while a document streams: resumable checkpoints and the final state.
+ * Bytes only; serialization stays in libs/model (ModelStateStore).
+ */
+export interface ModelStateRepository {
+  getDocumentState(documentId: string): Promise<ModelStateRecord | null>;
+  /** Stores the final state and removes the document's checkpoint and partial vectors, in one transaction. */
+  finishDocument(documentId: string, state: ModelStateRecord): Promise<void>;
+  /** Records a checkpoint together with the vectors emitted since the previous one (one transaction). */
+  saveCheckpoint(documentId: string, checkpoint: ModelCheckpointRecord, vectors: PartialVectorRecord[]): Promise<void>;
+  loadCheckpoint(
+    documentId: string,
+  ): Promise<{ checkpoint: ModelCheckpointRecord; vectors: PartialVectorRecord[] } | null>;
+  clearCheckpoint(documentId: string): Promise<void>;
 }

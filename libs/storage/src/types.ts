@@ -13,6 +13,8 @@ export interface ApiKeyRecord {
   /** First characters of the key, safe to display; never enough to authenticate. */
   prefix: string;
   label: string | null;
+  /** Admin keys also open the operator surfaces (/admin/queues); tenant keys get 403 there. */
+  isAdmin: boolean;
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;

@@ -7,12 +7,12 @@ import {
   type SupportingPassage,
 } from '@elegans/analysis';
 import { ElegansError } from '@elegans/common';
-import { loadLiquidEmbedder, RetrievalStore, Retriever, type LiquidEmbedder } from '@elegans/retrieval';
+import { RetrievalStore, Retriever } from '@elegans/retrieval';
 import type { Storage } from '@elegans/storage';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { Logger } from 'pino';
+import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { LOGGER, STORAGE } from '../../../shared/src/storage.module';
+import { STORAGE } from '../../../shared/src/storage.module';
+import { QueryModel } from '../model/query-model';
 import { SummariesService } from '../summaries/summaries.service';
 
 /** Passages ranked for word statistics beyond the k that give candidates. */
@@ -62,36 +62,20 @@ export interface AskView {
  * Questions over the tenant's indexed documents: hybrid passage retrieval (libs/retrieval), then the
  * passages' sentences are scored against the question by libs/analysis (lexical evidence, liquid
  * vectors, answer-type cues) and the answer is given or withheld by its calibrated confidence.
- * The query model loads lazily; without it, retrieval is lexical and the response says so.
+ * The query model is the API's shared one (QueryModel); without it, retrieval is lexical and the response says so.
  */
 @Injectable()
-export class AskService implements OnApplicationShutdown {
+export class AskService {
   private readonly store: RetrievalStore;
   private readonly retriever: Retriever;
-  private model: Promise<LiquidEmbedder | null> | null = null;
 
   constructor(
     @Inject(STORAGE) storage: Storage,
-    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly queryModel: QueryModel,
     private readonly summaries: SummariesService,
   ) {
     this.store = new RetrievalStore(storage.sqlite);
     this.retriever = new Retriever(this.store, null);
-  }
-
-  private loadModel(): Promise<LiquidEmbedder | null> {
-    this.model ??= loadLiquidEmbedder().then(
-      (m) => {
-        this.retriever.setEmbedder(m);
-        this.logger.info({ modelVersion: m.modelVersion }, 'ask: query model loaded');
-        return m;
-      },
-      (err: unknown) => {
-        this.logger.warn({ err: { message: (err as Error).message } }, 'ask: model unavailable; lexical only');
-        return null;
-      },
-    );
-    return this.model;
   }
 
   parse(raw: unknown): AskBody {
@@ -108,7 +92,9 @@ export class AskService implements OnApplicationShutdown {
    * while the sentence scoring still answers the question itself.
    */
   async ask(tenantId: string, body: AskBody, retrievalQuery?: string): Promise<AskView> {
-    const model = await this.loadModel();
+    const model = await this.queryModel.current();
+    // The shared model may have been reloaded (new version on disk) since the last question.
+    this.retriever.setEmbedder(model);
     const mode = model ? 'hybrid' : 'lexical';
     const filter = { tenantId, collection: body.collection, documentIds: body.documentIds };
     // The top k passages give the candidates; a wider ranking gives the word statistics (idf) the
@@ -139,6 +125,8 @@ export class AskService implements OnApplicationShutdown {
           documentId: s.documentId,
           passage: p.id,
           vector: top ? (sentenceIndex?.vector(s.id) ?? null) : null,
+          // A note or reference answers only when no body sentence answers as well (answerQuestion).
+          ...(s.role ? { role: s.role } : {}),
         });
       }
       if (!top) continue;
@@ -241,10 +229,5 @@ export class AskService implements OnApplicationShutdown {
       mode,
       source: 'sentences',
     };
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    const m = await this.model;
-    await m?.release();
   }
 }

@@ -8,7 +8,7 @@ import {
   type FinalizeBatchPayload,
   type ProcessDocumentPayload,
 } from '@elegans/common';
-import type { DocumentRecord, Storage } from '@elegans/storage';
+import type { BatchFileRecord, DocumentRecord, Storage } from '@elegans/storage';
 import { InjectFlowProducer } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FlowChildJob, FlowProducer } from 'bullmq';
@@ -26,14 +26,6 @@ export const BATCH_FLOW = 'batches';
 export const BATCH_MAX_FILES = 200;
 const COLLECTION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const SUMMARY_KIND = 'summary';
-
-interface FileRow {
-  position: number;
-  filename: string | null;
-  document_id: string | null;
-  error_code: string | null;
-  error_message: string | null;
-}
 
 export interface BatchFileView {
   position: number;
@@ -97,17 +89,8 @@ export class BatchesService {
         throw new ElegansError('validation_failed', 'collection: 1-64 letters, digits, ".", "_" or "-"');
       }
       const batchId = `bat_${randomBytes(12).toString('hex')}`;
-      const now = new Date().toISOString();
-      const db = this.storage.sqlite;
-      db.prepare('INSERT INTO batches (id, tenant_id, status, total, created_at, updated_at) VALUES (?,?,?,?,?,?)').run(
-        batchId,
-        tenantId,
-        'processing',
-        files.length,
-        now,
-        now,
-      );
-      const rows: FileRow[] = [];
+      await this.storage.batches.create({ id: batchId, tenantId, total: files.length });
+      const rows: BatchFileRecord[] = [];
       const children: FlowChildJob[] = [];
       const created: DocumentRecord[] = [];
       try {
@@ -116,16 +99,7 @@ export class BatchesService {
           pendingLeft.delete(file);
           rows.push(row);
         }
-        const insertFile = db.prepare(
-          'INSERT INTO analysis_batch_files (batch_id, position, filename, document_id, error_code, error_message) VALUES (?,?,?,?,?,?)',
-        );
-        const insertItem = db.prepare('INSERT OR IGNORE INTO batch_items (batch_id, document_id) VALUES (?, ?)');
-        db.transaction(() => {
-          for (const r of rows) {
-            insertFile.run(batchId, r.position, r.filename, r.document_id, r.error_code, r.error_message);
-            if (r.document_id) insertItem.run(batchId, r.document_id);
-          }
-        })();
+        await this.storage.batches.addFiles(batchId, rows);
         const parent: FinalizeBatchPayload = { batchId, tenantId };
         await this.flows.add({
           name: JobName.FinalizeBatch,
@@ -140,7 +114,7 @@ export class BatchesService {
         });
       } catch (err) {
         for (const d of created) await this.storage.documents.delete(tenantId, d.id);
-        db.prepare('DELETE FROM batches WHERE id = ?').run(batchId);
+        await this.storage.batches.delete(batchId);
         throw err;
       }
       this.logger.info({ batchId, tenantId, files: files.length, jobs: children.length }, 'batch accepted');
@@ -159,25 +133,27 @@ export class BatchesService {
     file: ReceivedFile,
     children: FlowChildJob[],
     created: DocumentRecord[],
-  ): Promise<FileRow> {
-    const base = { position, filename: file.filename, document_id: null, error_code: null, error_message: null };
+  ): Promise<BatchFileRecord> {
+    const base = { position, filename: file.filename, documentId: null, error: null };
     if (file.bytes === 0) {
       await file.pending.discard();
-      return { ...base, error_code: 'validation_failed', error_message: 'the file is empty' };
+      return { ...base, error: { code: 'validation_failed', message: 'the file is empty' } };
     }
     const format = await this.intake.detect(file);
     if (format === null) {
       await file.pending.discard();
       return {
         ...base,
-        error_code: 'unsupported_media_type',
-        error_message: 'unsupported file type (accepted: PDF, DOCX, HTML, Markdown, text)',
+        error: {
+          code: 'unsupported_media_type',
+          message: 'unsupported file type (accepted: PDF, DOCX, HTML, Markdown, text)',
+        },
       };
     }
     const intake = await this.intake.record(tenantId, file, { collection, format, metadata: { batchId } });
     if (!intake.created) {
       await file.pending.discard();
-      return { ...base, document_id: intake.document.id };
+      return { ...base, documentId: intake.document.id };
     }
     const { document: doc, jobId } = intake;
     created.push(doc);
@@ -197,42 +173,35 @@ export class BatchesService {
         removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
       },
     });
-    return { ...base, document_id: doc.id };
+    return { ...base, documentId: doc.id };
   }
 
-  private files(tenantId: string, id: string): { createdAt: string; rows: FileRow[] } {
-    const db = this.storage.sqlite;
-    const batch = db
-      .prepare('SELECT created_at AS createdAt FROM batches WHERE id = ? AND tenant_id = ?')
-      .get(id, tenantId) as { createdAt: string } | undefined;
+  private async files(tenantId: string, id: string): Promise<{ createdAt: string; rows: BatchFileRecord[] }> {
+    const batch = await this.storage.batches.getForTenant(tenantId, id);
     if (!batch) throw new ElegansError('not_found', `batch ${id} not found`);
-    const rows = db
-      .prepare(
-        'SELECT position, filename, document_id, error_code, error_message FROM analysis_batch_files WHERE batch_id = ? ORDER BY position',
-      )
-      .all(id) as FileRow[];
-    return { createdAt: batch.createdAt, rows };
+    return { createdAt: batch.createdAt, rows: await this.storage.batches.listFiles(id) };
   }
 
-  private async fileView(tenantId: string, r: FileRow): Promise<BatchFileView & { doc: DocumentRecord | null }> {
-    if (!r.document_id) {
+  private async fileView(
+    tenantId: string,
+    r: BatchFileRecord,
+  ): Promise<BatchFileView & { doc: DocumentRecord | null }> {
+    if (!r.documentId) {
       return {
         position: r.position,
         filename: r.filename,
         documentId: null,
-        status: r.error_code ? 'rejected' : 'failed',
+        status: r.error ? 'rejected' : 'failed',
         progress: 100,
-        error: r.error_code
-          ? { code: r.error_code, message: r.error_message ?? '' }
-          : { code: 'not_found', message: 'document deleted' },
+        error: r.error ?? { code: 'not_found', message: 'document deleted' },
         doc: null,
       };
     }
-    const doc = await this.storage.documents.getForTenant(tenantId, r.document_id);
+    const doc = await this.storage.documents.getForTenant(tenantId, r.documentId);
     return {
       position: r.position,
       filename: r.filename,
-      documentId: r.document_id,
+      documentId: r.documentId,
       status: doc?.status ?? 'failed',
       // A failed document is settled: it counts as done for the batch's progress.
       progress: !doc || FINAL_STATUSES.has(doc.status) ? 100 : doc.progress,
@@ -242,7 +211,7 @@ export class BatchesService {
   }
 
   async get(tenantId: string, id: string): Promise<BatchView> {
-    const { createdAt, rows } = this.files(tenantId, id);
+    const { createdAt, rows } = await this.files(tenantId, id);
     const documents = await Promise.all(rows.map((r) => this.fileView(tenantId, r)));
     const byStatus: Record<string, number> = {};
     for (const d of documents) byStatus[d.status] = (byStatus[d.status] ?? 0) + 1;
@@ -263,7 +232,7 @@ export class BatchesService {
 
   /** JSONL lines, one per file in upload order: id, filename, status, summary (with citations), error. */
   async *results(tenantId: string, id: string): AsyncGenerator<string> {
-    const { rows } = this.files(tenantId, id);
+    const { rows } = await this.files(tenantId, id);
     for (const r of rows) {
       const v = await this.fileView(tenantId, r);
       let summary: { text: string; page: number; start: number; end: number }[] | null = null;

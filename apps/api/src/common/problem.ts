@@ -4,6 +4,7 @@ import type { Response } from 'express';
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
   413: 'Payload Too Large',
@@ -16,6 +17,7 @@ const TITLES: Record<number, string> = {
 const CODE_FOR_STATUS: Record<number, string> = {
   400: ErrorCode.BadRequest,
   401: ErrorCode.Unauthorized,
+  403: ErrorCode.Forbidden,
   404: ErrorCode.NotFound,
   413: ErrorCode.PayloadTooLarge,
   415: ErrorCode.UnsupportedMediaType,
@@ -28,6 +30,21 @@ export interface Problem {
   status: number;
   detail: string;
   code: string;
+  /** OpenAI's error object, on the OpenAI-compatible routes only (see `withOpenAiError`). */
+  error?: { message: string; type: string; param: null; code: string };
+}
+
+/** Routes that OpenAI SDKs and chat frontends call. */
+const OPENAI_COMPATIBLE = /^\/v1\/(?:embeddings|chat\/completions|models)(?:\/|$)/;
+
+/**
+ * The openai clients read an error's text from the body's `error.message` only; without it they
+ * report "400 status code (no body)". On the OpenAI-compatible routes the problem body therefore
+ * also carries OpenAI's `error` object (an RFC 9457 extension member) with the same detail and code.
+ */
+export function withOpenAiError(p: Problem, path: string): Problem {
+  if (!OPENAI_COMPATIBLE.test(path)) return p;
+  return { ...p, error: { message: p.detail, type: p.code, param: null, code: p.code } };
 }
 
 /** RFC 9457 problem body; `code` is the stable machine-readable part. */

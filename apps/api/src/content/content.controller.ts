@@ -50,10 +50,13 @@ export class ContentController {
 
   @Get(':id/pages')
   @ApiOperation({
-    summary: 'Page spans of the document text; with `page`, that page’s text and the sentences on it',
+    summary:
+      'Page spans of the document text (all, or pages `from`..`to`); with `page`, that page’s text and sentences',
     description: 'Offsets are [start, end) into the document text, the same as in citations.',
   })
   @ApiQuery({ name: 'page', required: false, type: Number })
+  @ApiQuery({ name: 'from', required: false, type: Number, description: 'first page of the spans returned' })
+  @ApiQuery({ name: 'to', required: false, type: Number, description: 'last page of the spans returned' })
   @ApiResponse({
     status: 200,
     description: '{documentId, format, pageCount, pages: [{number, start, end, text?, sentences?}]}',
@@ -62,6 +65,27 @@ export class ContentController {
   @ApiResponse({ status: 404, ...PROBLEM })
   async pages(@Auth() auth: AuthContext, @Param('id') id: string, @Query() query: unknown) {
     return this.content.pages(auth.tenantId, id, query);
+  }
+
+  @Get(':id/geometry')
+  @ApiOperation({
+    summary: 'Highlight boxes of a character range on its PDF pages',
+    description:
+      'The rectangles covering exactly the characters [start, end) (a citation’s offsets) on each page they touch, ' +
+      'in PDF points of the page as displayed (origin top-left, y down). `geometry: false` with no pages when the ' +
+      'document has no page layout (DOCX, HTML, Markdown, text): highlight the text range instead. ' +
+      'A range longer than GEOMETRY_MAX_RANGE_CHARS is a 400.',
+  })
+  @ApiQuery({ name: 'start', required: true, type: Number })
+  @ApiQuery({ name: 'end', required: true, type: Number })
+  @ApiResponse({
+    status: 200,
+    description: '{documentId, start, end, geometry, pages: [{page, width, height, boxes: [{x, y, width, height}]}]}',
+  })
+  @ApiResponse({ status: 400, ...PROBLEM })
+  @ApiResponse({ status: 404, ...PROBLEM })
+  async geometry(@Auth() auth: AuthContext, @Param('id') id: string, @Query() query: unknown) {
+    return this.content.geometry(auth.tenantId, id, query);
   }
 
   @Get(':id/sections')

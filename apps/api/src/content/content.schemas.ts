@@ -1,9 +1,11 @@
 import { z } from 'zod';
 
-/** `?page=N`: a 1-based page number. */
-export const pageQuerySchema = z.object({
-  page: z.coerce.number().int().min(1).max(1_000_000).optional(),
-});
+const pageNumber = z.coerce.number().int().min(1).max(1_000_000);
+
+/** `?page=N`: one page with its text and sentences; `?from=&to=`: the spans of a page range. */
+export const pageQuerySchema = z
+  .object({ page: pageNumber.optional(), from: pageNumber.optional(), to: pageNumber.optional() })
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'from must be ≤ to' });
 
 const role = z.string().optional();
 
@@ -43,3 +45,39 @@ export const sectionsResponseSchema = z.object({
   ),
 });
 export type SectionsResponse = z.infer<typeof sectionsResponseSchema>;
+
+/** `?start=&end=`: a character range `[start, end)` of the document text, as in citations. */
+export const geometryQuerySchema = z
+  .object({
+    start: z.coerce.number().int().min(0),
+    end: z.coerce.number().int().min(1),
+  })
+  .refine((q) => q.end > q.start, { message: 'end must be greater than start' });
+
+const rectSchema = z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() });
+
+export const geometryResponseSchema = z.object({
+  documentId: z.string(),
+  start: z.number().int(),
+  end: z.number().int(),
+  /**
+   * False when the document has no page geometry at all (formats without a page layout such as
+   * DOCX, HTML, Markdown and text, or PDFs parsed before geometry was stored): `pages` is empty
+   * and a client highlights the text range instead.
+   */
+  geometry: z.boolean(),
+  /**
+   * The pages the range touches, with the rectangles covering exactly its characters (words of
+   * one line merged), in PDF points of the page as displayed: origin top-left, y down, so a page
+   * drawn at scale s shows a box at (x, y, width, height) × s.
+   */
+  pages: z.array(
+    z.object({
+      page: z.number().int(),
+      width: z.number(),
+      height: z.number(),
+      boxes: z.array(rectSchema),
+    }),
+  ),
+});
+export type GeometryResponse = z.infer<typeof geometryResponseSchema>;

@@ -1,8 +1,16 @@
 import { ElegansError } from '@elegans/common';
+import { highlightBoxes } from '@elegans/ingest';
 import type { DocumentRecord, Storage } from '@elegans/storage';
 import { Inject, Injectable } from '@nestjs/common';
-import { STORAGE } from '../../../shared/src/storage.module';
-import { type PagesResponse, pageQuerySchema, type SectionsResponse } from './content.schemas';
+import type { Config } from '../../../shared/src/config';
+import { CONFIG, STORAGE } from '../../../shared/src/storage.module';
+import {
+  type GeometryResponse,
+  geometryQuerySchema,
+  type PagesResponse,
+  pageQuerySchema,
+  type SectionsResponse,
+} from './content.schemas';
 
 /** Media types of the formats Elegans accepts (the detected format, never the client's claim). */
 const MEDIA_TYPES: Record<string, { type: string; ext: string }> = {
@@ -30,7 +38,10 @@ export interface StoredFile {
  */
 @Injectable()
 export class ContentService {
-  constructor(@Inject(STORAGE) private readonly storage: Storage) {}
+  constructor(
+    @Inject(STORAGE) private readonly storage: Storage,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
 
   async file(tenantId: string, id: string): Promise<StoredFile> {
     const doc = await this.document(tenantId, id);
@@ -39,45 +50,50 @@ export class ContentService {
     }
     const media = MEDIA_TYPES[doc.format ?? ''] ?? { type: 'application/octet-stream', ext: 'bin' };
     return {
-      path: this.storage.blobs.path(doc.contentHash),
+      path: await this.storage.blobs.localPath(doc.contentHash),
       contentType: media.type,
       downloadName: `${doc.id}.${media.ext}`,
       etag: `"${doc.contentHash}"`,
     };
   }
 
+  /**
+   * Page spans (all, or `from..to`), or with `page` that page's text and sentences. Each form reads
+   * only the rows it returns: one page and its sentences, never the whole stored document.
+   */
   async pages(tenantId: string, id: string, query: unknown): Promise<PagesResponse> {
     const q = pageQuerySchema.safeParse(query ?? {});
-    if (!q.success) throw new ElegansError('validation_failed', 'page must be a page number (1, 2, …)');
-    const doc = await this.document(tenantId, id);
-    const pages = await this.storage.content.getPages(id);
-    if (pages.length === 0) throw this.notParsed(doc);
-    const base = { documentId: id, format: doc.format ?? 'unknown', pageCount: pages.length };
-    if (q.data.page === undefined) {
-      return { ...base, pages: pages.map((p) => ({ number: p.number, start: p.start, end: p.end })) };
+    if (!q.success) {
+      throw new ElegansError('validation_failed', 'page, from and to must be page numbers (1, 2, …), from ≤ to');
     }
-    const page = pages.find((p) => p.number === q.data.page);
-    if (!page) throw new ElegansError('not_found', `document ${id} has no page ${q.data.page} (${pages.length} pages)`);
-    const parsed = await this.storage.content.loadParsed(id);
-    const sentences = (parsed?.sentences ?? [])
-      .filter((s) => s.end > page.start && s.start < page.end)
-      .map((s) => ({
-        index: s.index,
-        start: s.start,
-        end: s.end,
-        section: s.section,
-        ...(s.role ? { role: s.role } : {}),
-      }));
+    const doc = await this.document(tenantId, id);
+    const pageCount = await this.storage.content.countPages(id);
+    if (pageCount === 0) throw this.notParsed(doc);
+    const base = { documentId: id, format: doc.format ?? 'unknown', pageCount };
+    const { page: n, from, to } = q.data;
+    if (n === undefined) {
+      const range = from !== undefined || to !== undefined ? { from: from ?? 1, to: to ?? pageCount } : undefined;
+      return { ...base, pages: await this.storage.content.getPageSpans(id, range) };
+    }
+    const page = await this.storage.content.getPage(id, n);
+    if (!page) throw new ElegansError('not_found', `document ${id} has no page ${n} (${pageCount} pages)`);
+    const sentences = (await this.storage.content.getSentencesOnPage(id, n)).map((s) => ({
+      index: s.index,
+      start: s.start,
+      end: s.end,
+      section: s.section,
+      ...(s.role ? { role: s.role } : {}),
+    }));
     return { ...base, pages: [{ ...page, sentences }] };
   }
 
   async sections(tenantId: string, id: string): Promise<SectionsResponse> {
     const doc = await this.document(tenantId, id);
-    const parsed = await this.storage.content.loadParsed(id);
-    if (!parsed) throw this.notParsed(doc);
+    if ((await this.storage.content.countPages(id)) === 0) throw this.notParsed(doc);
+    const sections = await this.storage.content.getSections(id);
     return {
       documentId: id,
-      sections: parsed.sections.map((s, index) => ({
+      sections: sections.map((s, index) => ({
         index,
         title: s.title,
         level: s.level,
@@ -85,6 +101,51 @@ export class ContentService {
         start: s.start,
         end: s.end,
         ...(s.role ? { role: s.role } : {}),
+      })),
+    };
+  }
+
+  /**
+   * The rectangles that cover the characters `[start, end)` on each page they touch (PDF pages,
+   * and OCR'd pages alike: both store the same word geometry). Only the pages overlapping the
+   * range are read from storage.
+   */
+  async geometry(tenantId: string, id: string, query: unknown): Promise<GeometryResponse> {
+    const q = geometryQuerySchema.safeParse(query ?? {});
+    if (!q.success) {
+      throw new ElegansError(
+        'validation_failed',
+        'start and end must be character offsets with 0 ≤ start < end (the [start, end) of a citation)',
+      );
+    }
+    const { start, end } = q.data;
+    const max = this.config.GEOMETRY_MAX_RANGE_CHARS;
+    if (end - start > max) {
+      throw new ElegansError(
+        'validation_failed',
+        `the range is ${end - start} characters; at most ${max} per request (GEOMETRY_MAX_RANGE_CHARS)`,
+      );
+    }
+    const doc = await this.document(tenantId, id);
+    if (doc.charCount === null) throw this.notParsed(doc);
+    if (start >= doc.charCount) {
+      throw new ElegansError(
+        'validation_failed',
+        `start ${start} is past the end of the text (${doc.charCount} characters)`,
+      );
+    }
+    const stored = await this.storage.content.getGeometry(id, start, end);
+    const base = { documentId: id, start, end };
+    if (stored === null) return { ...base, geometry: false, pages: [] };
+    const round = (v: number) => Math.round(v * 100) / 100;
+    return {
+      ...base,
+      geometry: true,
+      pages: highlightBoxes(stored, start, end).map((p) => ({
+        page: p.page,
+        width: round(p.width),
+        height: round(p.height),
+        boxes: p.boxes.map((b) => ({ x: round(b.x), y: round(b.y), width: round(b.width), height: round(b.height) })),
       })),
     };
   }

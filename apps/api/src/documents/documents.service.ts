@@ -1,4 +1,5 @@
 import { DocumentStatus, ElegansError } from '@elegans/common';
+import { RetrievalStore } from '@elegans/retrieval';
 import { InvalidCursorError, type DocumentRecord, type Storage } from '@elegans/storage';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
@@ -143,6 +144,9 @@ export class DocumentsService {
     const doc = await this.get(tenantId, id);
     const jobState = doc.jobId ? await this.queue.cancel(doc.jobId) : 'none';
     await this.storage.documents.delete(tenantId, id);
+    // With PostgreSQL the retrieval index is still a SQLite file on this machine, without the trigger
+    // that cascades a document's delete into it (RETRIEVAL_CASCADE_MIGRATIONS): remove its rows here.
+    if (this.storage.backend === 'postgres') new RetrievalStore(this.storage.sqlite).deleteDocument(id);
     if ((await this.storage.documents.countByHash(doc.contentHash)) === 0) {
       await this.storage.blobs.delete(doc.contentHash);
     }

@@ -48,7 +48,7 @@ export class HealthController {
       checks.redis = (err as Error).message;
     }
     try {
-      this.storage.sqlite.prepare('SELECT 1').get();
+      await within(1000, this.storage.ping());
       checks.database = 'ok';
     } catch (err) {
       checks.database = (err as Error).message;

@@ -1,22 +1,16 @@
 import { ElegansError } from '@elegans/common';
 import {
-  loadLiquidEmbedder,
   RetrievalInputError,
   RetrievalStore,
   Retriever,
-  type LiquidEmbedder,
   type SearchHit,
   type SearchResponse,
 } from '@elegans/retrieval';
-import { defaultModelDir, loadManifest } from '@elegans/model';
 import type { Storage } from '@elegans/storage';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { Logger } from 'pino';
+import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { LOGGER, STORAGE } from '../../../shared/src/storage.module';
-
-/** How often the API looks at the model manifest for a new version. */
-const MANIFEST_CHECK_MS = 30_000;
+import { STORAGE } from '../../../shared/src/storage.module';
+import { QueryModel } from '../model/query-model';
 
 /** Request limits; explicit so a client learns them from the 400 it gets. */
 export const SEARCH_LIMITS = { maxQueryChars: 2000, maxK: 100, maxOffset: 1000, maxDocumentIds: 500, maxNeighbours: 5 };
@@ -57,68 +51,23 @@ export interface SearchResultView {
 }
 
 /**
- * Search over the tenant's indexed passages or sentences (libs/retrieval). The query model is
- * loaded once, lazily, on the first search that needs it; if it cannot load, hybrid degrades to
- * lexical (the response's `mode` says so) and mode=dense is refused with a 400 that says why.
+ * Search over the tenant's indexed passages or sentences (libs/retrieval). The query model is the
+ * API's shared one (QueryModel); if it cannot load, hybrid degrades to lexical (the response's `mode`
+ * says so) and mode=dense is refused with a 400 that says why.
  */
 @Injectable()
-export class SearchService implements OnApplicationShutdown {
+export class SearchService {
   private readonly retriever: Retriever;
-  private model: Promise<LiquidEmbedder | null> | null = null;
-  private lastManifestCheck = 0;
 
   constructor(
     @Inject(STORAGE) storage: Storage,
-    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly queryModel: QueryModel,
   ) {
     this.retriever = new Retriever(new RetrievalStore(storage.sqlite), null, {
       maxK: SEARCH_LIMITS.maxK,
       maxOffset: SEARCH_LIMITS.maxOffset,
       maxQueryChars: SEARCH_LIMITS.maxQueryChars,
     });
-  }
-
-  /**
-   * A new model drop (models/liquid/manifest.json version) is picked up without a restart: the
-   * worker then writes vectors of the new version and `elegans reindex` converts older ones.
-   */
-  private async currentModel(): Promise<LiquidEmbedder | null> {
-    const now = Date.now();
-    if (this.model && now - this.lastManifestCheck > MANIFEST_CHECK_MS) {
-      this.lastManifestCheck = now;
-      const loaded = await this.model;
-      let onDisk: string | null = null;
-      try {
-        onDisk = loadManifest(defaultModelDir()).version;
-      } catch {
-        onDisk = null;
-      }
-      if (onDisk && onDisk !== (loaded?.modelVersion ?? null)) {
-        this.logger.info(
-          { from: loaded?.modelVersion ?? null, to: onDisk },
-          'search: model changed on disk; reloading',
-        );
-        this.model = null;
-        // Searches already holding the old session finish first.
-        if (loaded) setTimeout(() => void loaded.release(), 10_000).unref();
-      }
-    }
-    return this.loadModel();
-  }
-
-  private loadModel(): Promise<LiquidEmbedder | null> {
-    this.model ??= loadLiquidEmbedder().then(
-      (m) => {
-        this.retriever.setEmbedder(m);
-        this.logger.info({ modelVersion: m.modelVersion }, 'search: query model loaded');
-        return m;
-      },
-      (err: unknown) => {
-        this.logger.warn({ err: { message: (err as Error).message } }, 'search: model unavailable; lexical only');
-        return null;
-      },
-    );
-    return this.model;
   }
 
   async search(
@@ -131,7 +80,9 @@ export class SearchService implements OnApplicationShutdown {
       throw new ElegansError('validation_failed', `${issue.path.join('.') || 'body'}: ${issue.message}`);
     }
     const body = parsed.data;
-    const model = body.mode === 'lexical' ? null : await this.currentModel();
+    const model = body.mode === 'lexical' ? null : await this.queryModel.current();
+    // The shared model may have been reloaded (new version on disk) since the last search.
+    if (model) this.retriever.setEmbedder(model);
     if (!model && body.mode === 'dense') {
       throw new ElegansError('bad_request', 'dense search needs the liquid model, which is not available');
     }
@@ -155,11 +106,6 @@ export class SearchService implements OnApplicationShutdown {
       if (err instanceof RetrievalInputError) throw new ElegansError('validation_failed', err.message);
       throw err;
     }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    const m = await this.model;
-    await m?.release();
   }
 }
 

@@ -20,22 +20,11 @@ export class BatchService {
   @OnJob(JobName.FinalizeBatch)
   async finalize(job: Job<FinalizeBatchPayload>) {
     const { batchId, tenantId } = job.data;
-    const db = this.storage.sqlite;
-    const batch = db.prepare('SELECT id FROM batches WHERE id = ? AND tenant_id = ?').get(batchId, tenantId);
+    const batch = await this.storage.batches.getForTenant(tenantId, batchId);
     if (!batch) throw new UnrecoverableError('cancelled: batch no longer exists');
-    const rows = db
-      .prepare(
-        `SELECT d.status AS status, count(*) AS n FROM batch_items b JOIN documents d ON d.id = b.document_id
-         WHERE b.batch_id = ? GROUP BY d.status`,
-      )
-      .all(batchId) as { status: string; n: number }[];
-    const byStatus = Object.fromEntries(rows.map((r) => [r.status, r.n]));
+    const byStatus = await this.storage.batches.countDocumentsByStatus(batchId);
     const status = (byStatus.failed ?? 0) > 0 ? 'completed_with_errors' : 'completed';
-    db.prepare('UPDATE batches SET status = ?, updated_at = ? WHERE id = ?').run(
-      status,
-      new Date().toISOString(),
-      batchId,
-    );
+    await this.storage.batches.setStatus(batchId, status);
     this.logger.info({ batchId, byStatus }, 'batch finalized');
     return { batchId, status, byStatus };
   }

@@ -7,18 +7,12 @@ import {
   embedDocumentResumable,
   LiquidModel,
   ModelStateStore,
+  type ResumableEmbedOptions,
 } from '@elegans/model';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Config } from '../../../shared/src/config';
+import { CONFIG } from '../../../shared/src/storage.module';
 import type { PipelineStage, StageContext } from './stage';
-
-/** Positive integer from the environment, or the default; a bad value fails loudly at start. */
-function envInt(name: string, def: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return def;
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
-  return v;
-}
 
 /**
  * Streams the parsed document through the liquid model (libs/model) with one carried state:
@@ -27,9 +21,11 @@ function envInt(name: string, def: number, min: number): number {
  * (stored in libs/model's tables). Long documents checkpoint every MODEL_CHECKPOINT_TOKENS tokens, so
  * a retried job resumes where the previous attempt stopped.
  *
- * Settings (environment): ELEGANS_MODEL_DIR (default models/liquid), MODEL_THREADS (ONNX Runtime
- * intra-op threads, default 1: jobs run concurrently and the recurrent graph gains little from more),
- * MODEL_CHUNK_TOKENS (tokens per model call, default 64), MODEL_CHECKPOINT_TOKENS (default 8192, 0 = off).
+ * Settings (apps/shared/src/config.ts): ELEGANS_MODEL_DIR (default models/liquid), MODEL_THREADS,
+ * MODEL_CHUNK_TOKENS, MODEL_CHECKPOINT_TOKENS, and MODEL_LANES with MODEL_LANE_*: a long document streams in
+ * parallel lanes (libs/model document-lanes.ts), each warmed up over the text before its segment; 1 = the
+ * exactly carried state. Documents shorter than two segments always take the exact path.
+ *
  * The model call runs on the event loop thread but yields after every call (a few ms), so job locks
  * keep being renewed.
  */
@@ -38,16 +34,10 @@ export class EmbedStage implements PipelineStage {
   readonly name = 'embedding' as const;
   private readonly modelDir = defaultModelDir();
   private readonly available = existsSync(join(this.modelDir, 'manifest.json'));
-  private readonly threads = envInt('MODEL_THREADS', 1, 1);
-  private readonly chunkSize = envInt('MODEL_CHUNK_TOKENS', 64, 1);
-  private readonly checkpointEvery = envInt('MODEL_CHECKPOINT_TOKENS', 8192, 0);
-  // One long document in parallel lanes (libs/model document-lanes.ts). Default 1 = the exact carried state:
-  // the lanes' retrieval loss against it is not yet measured (issue 14).
-  private readonly lanes = envInt('MODEL_LANES', 1, 1);
-  private readonly laneWarmup = envInt('MODEL_LANE_WARMUP_TOKENS', 1024, 0);
-  private readonly laneMinSegment = envInt('MODEL_LANE_MIN_SEGMENT_TOKENS', 2048, 1);
   private model: Promise<LiquidModel> | null = null;
   private store: ModelStateStore | null = null;
+
+  constructor(@Inject(CONFIG) private readonly config: Config) {}
 
   /** Disabled (skipped honestly, lexical only) when no model is shipped in modelDir. */
   enabled(): boolean {
@@ -58,9 +48,9 @@ export class EmbedStage implements PipelineStage {
   private loadModel(): Promise<LiquidModel> {
     this.model ??= LiquidModel.load({
       modelDir: this.modelDir,
-      intraOpNumThreads: this.threads,
+      intraOpNumThreads: this.config.MODEL_THREADS,
       interOpNumThreads: 1,
-      chunkSize: this.chunkSize,
+      chunkSize: this.config.MODEL_CHUNK_TOKENS,
     }).catch((err: unknown) => {
       this.model = null;
       throw err;
@@ -68,21 +58,31 @@ export class EmbedStage implements PipelineStage {
     return this.model;
   }
 
+  /** Lanes for one long document, or undefined for the exact carried state (MODEL_LANES=1). */
+  private laneOptions(): ResumableEmbedOptions['lanes'] {
+    const c = this.config;
+    if (c.MODEL_LANES <= 1) return undefined;
+    return {
+      lanes: c.MODEL_LANES,
+      warmupTokens: c.MODEL_LANE_WARMUP_TOKENS,
+      minSegmentTokens: c.MODEL_LANE_MIN_SEGMENT_TOKENS,
+      maxSegmentTokens: c.MODEL_LANE_MAX_SEGMENT_TOKENS,
+    };
+  }
+
   async run(ctx: StageContext): Promise<void> {
     const doc = ctx.parsed;
     if (!doc) throw new ElegansError('internal_error', 'embed stage ran without a parsed document');
     await ctx.progress(0);
     const model = await this.loadModel();
-    if (!this.store || this.store.db !== ctx.storage.sqlite) this.store = new ModelStateStore(ctx.storage.sqlite);
+    if (!this.store || this.store.repo !== ctx.storage.modelStates)
+      this.store = new ModelStateStore(ctx.storage.modelStates);
     // Tokens really run through the model, counted as they go (elegans_tokens_streamed_total): a killed
     // attempt's work is counted too, which is what shows a resumed retry does not redo it.
     let counted = 0;
     const res = await embedDocumentResumable(model, this.store, ctx.document.id, documentSentences(doc), doc.passages, {
-      checkpointEveryTokens: this.checkpointEvery,
-      lanes:
-        this.lanes > 1
-          ? { lanes: this.lanes, warmupTokens: this.laneWarmup, minSegmentTokens: this.laneMinSegment }
-          : undefined,
+      checkpointEveryTokens: this.config.MODEL_CHECKPOINT_TOKENS,
+      lanes: this.laneOptions(),
       onProgress: async (p) => {
         await ctx.addTokens(p.streamed - counted);
         counted = p.streamed;
@@ -100,7 +100,13 @@ export class EmbedStage implements PipelineStage {
     // The document's token count is the whole document, also when this attempt resumed midway.
     ctx.documentTokens = res.tokens;
     ctx.logger.info(
-      { modelVersion: res.modelVersion, tokens: res.tokens, streamed: res.tokensStreamed, resumedAt: res.resumedAt },
+      {
+        modelVersion: res.modelVersion,
+        tokens: res.tokens,
+        streamed: res.tokensStreamed,
+        resumedAt: res.resumedAt,
+        lanes: res.lanes,
+      },
       'embedded',
     );
     await ctx.progress(1);

@@ -51,6 +51,8 @@ export class IndexStage implements PipelineStage {
         section: s.section,
         boundary: boundaries[i],
         text: s.text,
+        // Answers rank notes, references, index and TOC below the body (libs/analysis).
+        ...(s.role ? { role: s.role } : {}),
       })),
       vectors,
     });

@@ -28,7 +28,7 @@ export class ParseStage implements PipelineStage {
     }
     const abort = new AbortController();
     let cancelled: unknown = null;
-    const parsed = await parseInWorker(storage.blobs.path(doc.contentHash), {
+    const parsed = await parseInWorker(await storage.blobs.localPath(doc.contentHash), {
       format: doc.format,
       ...(doc.filename ? { filename: doc.filename } : {}),
       limits: {

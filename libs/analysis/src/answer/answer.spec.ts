@@ -61,6 +61,14 @@ describe('answers', () => {
     expect(r.highlight?.text).toBe('1987');
     const h = highlightSpan(questionTerms('How many stations are sampled?'), PARA[2]!);
     expect(h).toBeNull(); // "twelve" is a number word, not a digit span: nothing to highlight, not a wrong one
+    // A month and a year is a date, not a month and the year's first two digits as a day.
+    const when = questionTerms('When did the hearing take place?');
+    const said = 'The hearing took place in April 1982 in Washington.';
+    const span = highlightSpan(when, said);
+    expect(span && said.slice(span.start, span.end)).toBe('April 1982');
+    const day = 'The hearing took place on 12 April 1982.';
+    const d = highlightSpan(when, day);
+    expect(d && day.slice(d.start, d.end)).toBe('12 April 1982');
   });
 
   it('never answers with a heading', () => {

@@ -310,7 +310,8 @@ export function highlightSpan(q: QuestionTerms, sentence: string): { start: numb
       ? [/\b\d[\d,.]*(\s*(%|percent|million|billion|thousand|hundred))?/g]
       : q.type === 'date'
         ? [
-            /\b(\d{1,2}\s+)?(January|February|March|April|May|June|July|August|September|October|November|December)(\s+\d{1,2})?(,?\s+\d{4})?/g,
+            // The day must end at a word boundary, or "April 1982" would highlight as "April 19".
+            /\b(\d{1,2}\s+)?(January|February|March|April|May|June|July|August|September|October|November|December)(\s+\d{1,2}\b)?(,?\s+\d{4})?/g,
             /\b(1\d{3}|20\d{2})s?\b/g,
             /\b\d{1,2}(st|nd|rd|th)(\s+and\s+\d{1,2}(st|nd|rd|th))?\s+centur(y|ies)/gi,
           ]

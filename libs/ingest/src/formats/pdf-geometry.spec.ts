@@ -1,6 +1,6 @@
 import { PDFDocument, StandardFonts, type PDFFont } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
-import { glyphWeight, highlightBoxes } from '../geometry';
+import { glyphWeight, highlightBoxes, unpackBoxes } from '../geometry';
 import { parseDocument } from '../parse';
 
 /** A word as drawn: its glyphs' x-range (pdf-lib's Helvetica metrics) and baseline, display y. */
@@ -65,7 +65,7 @@ function expectSentencesCovered(doc: Awaited<ReturnType<typeof parseDocument>>, 
     const [page] = highlightBoxes(geometry, s.start, s.end);
     expect(page).toBeDefined();
     // The words of the sentence, found back through the stored boxes (offsets → glyphs).
-    const words = geometry[0]!.boxes.filter((b) => b.start >= s.start && b.end <= s.end);
+    const words = unpackBoxes(geometry[0]!).filter((b) => b.start >= s.start && b.end <= s.end);
     expect(words.map((b) => doc.text.slice(b.start, b.end)).join(' ')).toBe(s.text.split(/\s+/).join(' '));
     const lines = new Map<number, Drawn[]>();
     for (const b of words) {
@@ -95,7 +95,7 @@ describe('PDF page geometry', () => {
     const doc = await parseDocument(pdf);
     expect(doc.geometry).toHaveLength(1);
     expect(doc.geometry![0]).toMatchObject({ page: 1, width: 612, height: 792 });
-    expectBoxesOnGlyphs(doc.text, doc.geometry![0]!.boxes, drawn);
+    expectBoxesOnGlyphs(doc.text, unpackBoxes(doc.geometry![0]!), drawn);
     expect(doc.sentences.length).toBeGreaterThanOrEqual(4);
     expectSentencesCovered(doc, drawn);
   });
@@ -121,7 +121,7 @@ describe('PDF page geometry', () => {
     ]);
     const doc = await parseDocument(pdf);
     expect(doc.text).toContain('split by a hyphenation at the end');
-    const boxes = doc.geometry![0]!.boxes;
+    const boxes = unpackBoxes(doc.geometry![0]!);
     // "hyphen-" lost its hyphen in the text; its box covers "hyphen" only, at those glyphs.
     const hy = boxes.find((b) => doc.text.slice(b.start, b.end) === 'hyphen')!;
     const drawnHy = drawn.find((d) => d.word === 'hyphen-')!;

@@ -23,6 +23,11 @@ export interface RawItem {
   /** Font ascent and descent in em (pdf.js text styles), for the vertical extent of boxes. */
   ascent?: number;
   descent?: number;
+  /**
+   * Positioned words of the item (OCR lines): each word keeps its own x-extent instead of one
+   * estimated from glyph widths. `str` must be the words joined by single spaces.
+   */
+  words?: { str: string; x0: number; x1: number }[];
 }
 
 export interface Line {
@@ -73,8 +78,12 @@ export function layoutPage(items: RawItem[], pageWidth: number): Line[] {
     if (!Number.isFinite(e) || !Number.isFinite(f)) continue;
     const ascent = it.ascent && it.ascent > 0 && it.ascent < 2 ? it.ascent : 0.8;
     const descent = it.descent && it.descent < 0 && it.descent > -1 ? it.descent : -0.2;
-    const placed = PlacedText.run(text, { x0: e, x1: e + width, y0: f + descent * size, y1: f + ascent * size });
-    runs.push({ text, placed, x0: e, x1: e + width, y: f, size, rtl: it.dir === 'rtl' });
+    const y0 = f + descent * size;
+    const y1 = f + ascent * size;
+    const placed = it.words?.length
+      ? PlacedText.words(it.words.map((w) => ({ text: normalizeText(w.str), extent: { x0: w.x0, x1: w.x1, y0, y1 } })))
+      : PlacedText.run(text, { x0: e, x1: e + width, y0, y1 });
+    runs.push({ text: placed.text, placed, x0: e, x1: e + width, y: f, size, rtl: it.dir === 'rtl' });
   }
 
   const fragments = buildFragments(runs);

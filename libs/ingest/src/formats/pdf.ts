@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { ElegansError } from '@elegans/common';
 import { TextBuilder } from '../builder';
+import type { PdfOps } from '../ocr/image-cover';
 import { PageOcr } from '../ocr/page-ocr';
 import type { DocumentFlag } from '../types';
 import { layoutPage, type RawItem } from './pdf-layout';
@@ -18,6 +19,7 @@ import type { FormatContext, FormatResult } from './types';
 /** The slice of the pdf.js API used here (its types are ESM-only). */
 interface PdfPage {
   view: number[];
+  getOperatorList(opts?: { intent?: string }): Promise<{ fnArray: number[]; argsArray: unknown[] }>;
   getViewport(opts: { scale: number }): { width: number; height: number; transform: number[] };
   render(params: Record<string, unknown>): { promise: Promise<void> };
   getTextContent(opts?: { includeMarkedContent?: boolean }): Promise<{
@@ -50,6 +52,7 @@ interface PdfDoc {
   destroy(): Promise<void>;
 }
 interface PdfJs {
+  OPS: PdfOps;
   getDocument(src: Record<string, unknown>): { promise: Promise<PdfDoc>; destroy(): Promise<void> };
 }
 
@@ -134,7 +137,7 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
               it.descent = style.descent;
             }
           }
-          if (ocr?.wants(items)) {
+          if (ocr && (await ocr.wants(items, page, pdfjs.OPS))) {
             ocrDue = true;
             const ocrItems = await ocr.page(page, n, page.view);
             if (ocrItems) items = ocrItems;

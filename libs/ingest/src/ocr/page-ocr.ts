@@ -1,10 +1,19 @@
 import type { RawItem } from '../formats/pdf-layout';
 import type { OcrOptions, OcrSummary } from '../types';
 import { OcrEngine, OcrTimeoutError, type OcrPageResult } from './engine';
+import { largestImageCover, type OperatorListPage, type PdfOps } from './image-cover';
 import { renderPageGray, type RenderablePage } from './render';
 
 /** Fewer visible characters than this and a page counts as having no usable text layer. */
 export const MIN_TEXT_LAYER_CHARS = 8;
+/**
+ * Over a page-sized image (a scan), a text layer this short is a stamp or a scanner's leftover
+ * (often invisible, render mode 3), not the page's text: the page is OCR'd. A real OCR layer of a
+ * searchable scan has far more characters and is kept.
+ */
+export const SCAN_STAMP_MAX_CHARS = 64;
+/** An image covering this share of the page makes it a scan. */
+export const FULL_PAGE_IMAGE = 0.8;
 
 export function visibleChars(items: RawItem[]): number {
   let n = 0;
@@ -27,9 +36,18 @@ export class PageOcr {
 
   constructor(private readonly opts: OcrOptions) {}
 
-  wants(items: RawItem[]): boolean {
+  /**
+   * Whether a page gets OCR: `force` always; `auto` when its text layer is not usable, that is
+   * under MIN_TEXT_LAYER_CHARS characters, or under SCAN_STAMP_MAX_CHARS over a page-sized image
+   * (read from the operator list only for such short text layers).
+   */
+  async wants(items: RawItem[], page?: OperatorListPage, ops?: PdfOps): Promise<boolean> {
     if (this.opts.mode === 'off') return false;
-    return this.opts.mode === 'force' || visibleChars(items) < MIN_TEXT_LAYER_CHARS;
+    if (this.opts.mode === 'force') return true;
+    const chars = visibleChars(items);
+    if (chars < MIN_TEXT_LAYER_CHARS) return true;
+    if (chars >= SCAN_STAMP_MAX_CHARS || !page || !ops) return false;
+    return (await largestImageCover(page, ops).catch(() => 0)) >= FULL_PAGE_IMAGE;
   }
 
   /**
@@ -73,22 +91,31 @@ export class PageOcr {
 }
 
 /**
- * One text item per OCR line, at the line's bottom edge, with the line's height as font size: the
- * words of a Tesseract line share one baseline cluster in layoutPage, and lines never cross a
- * column because Tesseract finds the blocks first.
+ * One text item per OCR line, with each word's own x-extent from Tesseract (so a citation
+ * highlights the words OCR found, not positions estimated from glyph widths). The item sits on a
+ * baseline at a fifth of the line height above its bottom edge, with ascent and descent chosen so
+ * that the boxes cover the line's box exactly: the words of a Tesseract line share one baseline
+ * cluster in layoutPage, and lines never cross a column because Tesseract finds the blocks first.
+ * Pixel coordinates (top-left origin, `dpi`) → PDF user space (bottom-left origin, points).
  */
-function toItems(res: OcrPageResult, dpi: number, view: number[]): RawItem[] {
+export function toItems(res: OcrPageResult, dpi: number, view: number[]): RawItem[] {
   const [vx0 = 0, vy0 = 0, vx1 = 612, vy1 = 792] = view;
   const left = Math.min(vx0, vx1);
   const top = Math.max(vy0, vy1);
   const k = 72 / dpi;
   return res.lines.map((l) => {
-    const size = Math.max(1, (l.y1 - l.y0) * k * 0.8);
+    const lineHeight = Math.max(1, (l.y1 - l.y0) * k);
+    const size = lineHeight * 0.8;
+    const bottom = top - l.y1 * k;
+    const baseline = bottom + size * 0.2;
     return {
-      str: l.text,
-      transform: [size, 0, 0, size, left + l.x0 * k, top - l.y1 * k + size * 0.2],
+      str: l.words.map((w) => w.text).join(' '),
+      transform: [size, 0, 0, size, left + l.x0 * k, baseline],
       width: (l.x1 - l.x0) * k,
       height: size,
+      ascent: (bottom + lineHeight - baseline) / size,
+      descent: -0.2,
+      words: l.words.map((w) => ({ str: w.text, x0: left + w.x0 * k, x1: left + w.x1 * k })),
     };
   });
 }

@@ -41,6 +41,8 @@ export interface PdfFixtureOptions {
   outline?: OutlineEntry[];
   title?: string;
   fontSize?: number;
+  /** Body font (default Helvetica); Courier's fixed advance differs from the proportional estimate. */
+  font?: 'helvetica' | 'courier' | 'times';
   /** Draw a filled rectangle on every page (so text-free pages still have content). */
   drawBox?: boolean;
   /** Filled-in AcroForm text fields (their values live in widget annotations, not page text). */
@@ -49,7 +51,13 @@ export interface PdfFixtureOptions {
 
 export async function makePdf(opts: PdfFixtureOptions): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const font = await doc.embedFont(
+    opts.font === 'courier'
+      ? StandardFonts.Courier
+      : opts.font === 'times'
+        ? StandardFonts.TimesRoman
+        : StandardFonts.Helvetica,
+  );
   const bold = await doc.embedFont(StandardFonts.HelveticaBold);
   const size = opts.fontSize ?? 11;
   const leading = size * 1.35;

@@ -28,6 +28,10 @@ export class FsBlobStore implements BlobStore {
     return join(this.blobDir, sha256.slice(0, 2), sha256);
   }
 
+  async localPath(sha256: string): Promise<string> {
+    return this.path(sha256);
+  }
+
   async write(source: Readable, maxBytes: number): Promise<{ pending: PendingBlob } & BlobWriteResult> {
     // Synchronous on purpose: no await may sit between receiving `source` and listening to it,
     // or an early 'error' from the source would go unheard.

@@ -135,5 +135,135 @@ ALTER TABLE sentences ADD COLUMN role TEXT;
 ALTER TABLE passages ADD COLUMN role TEXT;
 `,
     },
+    {
+      version: 3,
+      name: 'api-key-admin',
+      sql: `
+ALTER TABLE api_keys ADD COLUMN is_admin BOOLEAN NOT NULL DEFAULT FALSE;
+`,
+    },
+    {
+      // Packed boxes as BYTEA, the same little-endian bytes as SQLite's BLOBs.
+      version: 4,
+      name: 'page-geometry',
+      sql: `
+CREATE TABLE page_geometry (
+  document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  page INTEGER NOT NULL,
+  width DOUBLE PRECISION NOT NULL,
+  height DOUBLE PRECISION NOT NULL,
+  char_start INTEGER NOT NULL,
+  char_end INTEGER NOT NULL,
+  box_count INTEGER NOT NULL,
+  offsets BYTEA NOT NULL,
+  rects BYTEA NOT NULL,
+  ocr_confidence DOUBLE PRECISION,
+  ocr_words INTEGER,
+  PRIMARY KEY (document_id, page)
+);
+CREATE INDEX page_geometry_range ON page_geometry(document_id, char_start);
+CREATE INDEX sentences_page ON sentences(document_id, page);
+`,
+    },
   ],
 };
+
+/** PostgreSQL mirror of `modelStateMigrations` (../sqlite/state-schema.ts): BLOB → BYTEA. */
+export const modelStatePgMigrations: PgMigrationSet = {
+  name: 'model',
+  migrations: [
+    {
+      version: 1,
+      name: 'document-states-checkpoints',
+      sql: `
+CREATE TABLE model_document_states (
+  document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+  model_version TEXT NOT NULL,
+  tokens INTEGER NOT NULL,
+  sentences INTEGER NOT NULL,
+  state BYTEA NOT NULL,
+  document_vector BYTEA NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE model_checkpoints (
+  document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+  model_version TEXT NOT NULL,
+  sentences INTEGER NOT NULL,
+  next_sentence INTEGER NOT NULL,
+  checkpoint BYTEA NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE model_partial_vectors (
+  document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('sentence', 'passage')),
+  idx INTEGER NOT NULL,
+  vector BYTEA NOT NULL,
+  PRIMARY KEY (document_id, kind, idx)
+);
+`,
+    },
+  ],
+};
+
+/** PostgreSQL mirror of `batchFileMigrations` (../sqlite/state-schema.ts). */
+export const batchFilePgMigrations: PgMigrationSet = {
+  name: 'analysis',
+  migrations: [
+    {
+      version: 1,
+      name: 'batch files',
+      sql: `
+CREATE TABLE analysis_batch_files (
+  batch_id TEXT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  filename TEXT,
+  document_id TEXT REFERENCES documents(id) ON DELETE SET NULL,
+  error_code TEXT,
+  error_message TEXT,
+  PRIMARY KEY (batch_id, position)
+);
+CREATE INDEX analysis_batch_files_document ON analysis_batch_files(document_id);
+`,
+    },
+  ],
+};
+
+/**
+ * PostgreSQL only (SQLite keeps blobs as files, FsBlobStore): content-addressed blobs in 1 MiB
+ * BYTEA chunks, so no value nears the 1 GB field limit and reads stream chunk by chunk.
+ * `pg_blobs` is written last, in the same transaction as the chunks: a blob is visible only whole.
+ */
+export const blobPgMigrations: PgMigrationSet = {
+  name: 'pg-blobs',
+  migrations: [
+    {
+      version: 1,
+      name: 'chunked-blobs',
+      sql: `
+CREATE TABLE pg_blobs (
+  sha256 TEXT PRIMARY KEY,
+  bytes BIGINT NOT NULL,
+  chunks INTEGER NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE pg_blob_chunks (
+  sha256 TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  data BYTEA NOT NULL,
+  PRIMARY KEY (sha256, seq)
+);
+`,
+    },
+  ],
+};
+
+/** Every storage-owned PostgreSQL set, in order (what `openPgStorage` applies by default). */
+export const STORAGE_PG_SETS: PgMigrationSet[] = [
+  storagePgMigrations,
+  modelStatePgMigrations,
+  batchFilePgMigrations,
+  blobPgMigrations,
+];
+
+/** PostgreSQL sets with no SQLite twin, on purpose (the drift test allows exactly these). */
+export const PG_ONLY_SETS: string[] = [blobPgMigrations.name];

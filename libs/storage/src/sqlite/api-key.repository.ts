@@ -8,6 +8,7 @@ interface KeyRow {
   tenant_id: string;
   prefix: string;
   label: string | null;
+  is_admin: number;
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
@@ -18,12 +19,13 @@ const toKey = (r: KeyRow): ApiKeyRecord => ({
   tenantId: r.tenant_id,
   prefix: r.prefix,
   label: r.label,
+  isAdmin: r.is_admin === 1,
   createdAt: r.created_at,
   lastUsedAt: r.last_used_at,
   revokedAt: r.revoked_at,
 });
 
-const COLUMNS = 'id, tenant_id, prefix, label, created_at, last_used_at, revoked_at';
+const COLUMNS = 'id, tenant_id, prefix, label, is_admin, created_at, last_used_at, revoked_at';
 
 export class SqliteApiKeyRepository implements ApiKeyRepository {
   constructor(private readonly db: SqliteDatabase) {}
@@ -33,11 +35,22 @@ export class SqliteApiKeyRepository implements ApiKeyRepository {
     keyHash: string;
     prefix: string;
     label?: string | null;
+    isAdmin?: boolean;
   }): Promise<ApiKeyRecord> {
     const id = `key_${randomUUID().replace(/-/g, '')}`;
     this.db
-      .prepare('INSERT INTO api_keys (id, tenant_id, key_hash, prefix, label, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(id, input.tenantId, input.keyHash, input.prefix, input.label ?? null, new Date().toISOString());
+      .prepare(
+        'INSERT INTO api_keys (id, tenant_id, key_hash, prefix, label, is_admin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        id,
+        input.tenantId,
+        input.keyHash,
+        input.prefix,
+        input.label ?? null,
+        input.isAdmin ? 1 : 0,
+        new Date().toISOString(),
+      );
     return toKey(this.db.prepare(`SELECT ${COLUMNS} FROM api_keys WHERE id = ?`).get(id) as KeyRow);
   }
 

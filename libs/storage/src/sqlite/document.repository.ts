@@ -12,7 +12,7 @@ import type {
 } from '../types';
 import type { SqliteDatabase } from './database';
 
-interface DocumentRow {
+export interface DocumentRow {
   id: string;
   tenant_id: string;
   collection: string;
@@ -20,19 +20,19 @@ interface DocumentRow {
   filename: string | null;
   mime_type: string | null;
   format: string;
-  bytes: number;
-  metadata: string;
+  bytes: number | string;
+  metadata: unknown;
   title: string | null;
   language: string | null;
   status: string;
   progress: number;
-  timings: string;
+  timings: unknown;
   page_count: number | null;
   char_count: number | null;
   token_count: number | null;
   sentence_count: number | null;
   passage_count: number | null;
-  flags: string;
+  flags: unknown;
   error_code: string | null;
   error_message: string | null;
   job_id: string | null;
@@ -41,7 +41,11 @@ interface DocumentRow {
   updated_at: string;
 }
 
-function toRecord(r: DocumentRow): DocumentRecord {
+/** JSON columns: TEXT in SQLite, already decoded JSONB in PostgreSQL. */
+const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+
+/** Row → record, for both backends (PostgreSQL hands BIGINT as a string and JSONB decoded). */
+export function toRecord(r: DocumentRow): DocumentRecord {
   return {
     id: r.id,
     tenantId: r.tenant_id,
@@ -50,19 +54,19 @@ function toRecord(r: DocumentRow): DocumentRecord {
     filename: r.filename,
     mimeType: r.mime_type,
     format: r.format as DocumentFormat,
-    bytes: r.bytes,
-    metadata: JSON.parse(r.metadata) as Record<string, unknown>,
+    bytes: Number(r.bytes),
+    metadata: json<Record<string, unknown>>(r.metadata),
     title: r.title,
     language: r.language,
     status: r.status as DocumentStatus,
     progress: r.progress,
-    timings: JSON.parse(r.timings) as Record<string, number>,
+    timings: json<Record<string, number>>(r.timings),
     pageCount: r.page_count,
     charCount: r.char_count,
     tokenCount: r.token_count,
     sentenceCount: r.sentence_count,
     passageCount: r.passage_count,
-    flags: JSON.parse(r.flags) as string[],
+    flags: json<string[]>(r.flags),
     error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : null,
     jobId: r.job_id,
     attempts: r.attempts,
@@ -72,7 +76,7 @@ function toRecord(r: DocumentRow): DocumentRecord {
 }
 
 /** Patch field → column, with a value encoder. Only listed fields are writable. */
-const PATCH_COLUMNS: Record<Exclude<keyof DocumentPatch, 'error'>, [string, (v: never) => unknown]> = {
+export const PATCH_COLUMNS: Record<Exclude<keyof DocumentPatch, 'error'>, [string, (v: never) => unknown]> = {
   status: ['status', (v: string) => v],
   progress: ['progress', (v: number) => Math.max(0, Math.min(100, Math.round(v)))],
   timings: ['timings', (v: object) => JSON.stringify(v)],
@@ -88,11 +92,11 @@ const PATCH_COLUMNS: Record<Exclude<keyof DocumentPatch, 'error'>, [string, (v: 
   attempts: ['attempts', (v: number) => v],
 };
 
-function encodeCursor(r: { createdAt: string; id: string }): string {
+export function encodeCursor(r: { createdAt: string; id: string }): string {
   return Buffer.from(JSON.stringify([r.createdAt, r.id])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): [string, string] | null {
+export function decodeCursor(cursor: string): [string, string] | null {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string') {

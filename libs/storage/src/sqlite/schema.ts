@@ -137,5 +137,41 @@ ALTER TABLE sentences ADD COLUMN role TEXT;
 ALTER TABLE passages ADD COLUMN role TEXT;
 `,
     },
+    {
+      // Issue 13: admin keys open the operator surfaces (Bull Board at /admin/queues). Keys made
+      // before this migration are tenant keys (0); only `elegans keys create --admin` sets 1.
+      version: 3,
+      name: 'api-key-admin',
+      sql: `
+ALTER TABLE api_keys ADD COLUMN is_admin INTEGER NOT NULL DEFAULT 0;
+`,
+    },
+    {
+      // Issue 15: where each page's words sit, for citation highlights (libs/ingest PageGeometry).
+      // One row per page, boxes packed as little-endian arrays: `offsets` Int32 [start, end] and
+      // `rects` Float32 [x, y, width, height] per box (24 bytes a word; JSON would be ~80).
+      // char_start/char_end are the page's text span, so a character range finds its pages by index.
+      // Sentences by page: the pages route reads one page's sentences without the whole document.
+      version: 4,
+      name: 'page-geometry',
+      sql: `
+CREATE TABLE page_geometry (
+  document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  page INTEGER NOT NULL,
+  width REAL NOT NULL,
+  height REAL NOT NULL,
+  char_start INTEGER NOT NULL,
+  char_end INTEGER NOT NULL,
+  box_count INTEGER NOT NULL,
+  offsets BLOB NOT NULL,
+  rects BLOB NOT NULL,
+  ocr_confidence REAL,
+  ocr_words INTEGER,
+  PRIMARY KEY (document_id, page)
+);
+CREATE INDEX page_geometry_range ON page_geometry(document_id, char_start);
+CREATE INDEX sentences_page ON sentences(document_id, page);
+`,
+    },
   ],
 };
