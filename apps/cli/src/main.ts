@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   analyze: () => import('./commands/analyze.js'),
   batch: () => import('./commands/batch.js'),
   'bench model': () => import('./commands/bench-model.js'),
+  'eval long': () => import('./commands/eval-long.js'),
   'eval qa': () => import('./commands/eval-qa.js'),
   'eval retrieval': () => import('./commands/eval-retrieval.js'),
   'eval summaries': () => import('./commands/eval-summaries.js'),

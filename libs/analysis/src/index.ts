@@ -24,3 +24,4 @@ export * from './eval/scitldr';
 export * from './analyze';
 export * from './liquid-embedder';
 export * from './eval/vector-cache';
+export * from './eval/long';

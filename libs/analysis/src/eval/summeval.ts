@@ -2,7 +2,7 @@ import { mulberry32 } from '@elegans/common';
 import type { Embedder } from '../embedder';
 import { rougeMulti, type RougeScores } from '../rouge';
 import { leadK, textRank } from '../summary/baselines';
-import { summarize } from '../summary/summarize';
+import { isProse, summarize } from '../summary/summarize';
 import { evalDocument } from './segment';
 
 /** SummEval-style input: id → { src, ref_summs? | ref_summ? }. */
@@ -20,6 +20,11 @@ export interface SummaryEvalReport {
   model: string | null;
   elegans: RougeScores;
   lead3: RougeScores;
+  /**
+   * Lead-k over prose sentences only (no title, byline or heading lines; elegans's candidates). On
+   * ScisummNet every reference repeats the paper's title, which plain lead-3 copies as its first sentence.
+   */
+  lead3Prose: RougeScores;
   textrank: RougeScores;
   /**
    * Paired difference elegans − lead3 per measure: the mean and a 95% paired-bootstrap interval (1,000
@@ -92,6 +97,7 @@ export async function evalSummaries(
 ): Promise<SummaryEvalReport> {
   const el: RougeScores[] = [];
   const lead: RougeScores[] = [];
+  const leadProse: RougeScores[] = [];
   const tr: RougeScores[] = [];
   let differing = 0;
   let minRefs = Infinity;
@@ -111,6 +117,8 @@ export async function evalSummaries(
     if (picked.join() !== leadIdx.join()) differing++;
     el.push(rougeMulti(join(picked), refs));
     lead.push(rougeMulti(join(leadIdx), refs));
+    const proseIdx = texts.map((t, i) => (isProse(t) ? i : -1)).filter((i) => i >= 0);
+    leadProse.push(rougeMulti(join(proseIdx.length >= k ? proseIdx.slice(0, k) : leadIdx), refs));
     tr.push(rougeMulti(join(textRank(texts, k)), refs));
     onProgress?.(++done, entries.length);
   }
@@ -122,6 +130,7 @@ export async function evalSummaries(
     model: embedder?.version ?? null,
     elegans: mean(el),
     lead3: mean(lead),
+    lead3Prose: mean(leadProse),
     textrank: mean(tr),
     elegansMinusLead3: {
       rouge1: pairedBootstrap(el.map((x, i) => x.rouge1 - lead[i]!.rouge1)),

@@ -9,7 +9,7 @@ import {
   summarizableRole,
   weightsFor,
   coveragePool,
-  LONG_DOCUMENT_WORDS,
+  sectionCap,
   summarizeSections,
   isProse,
   MMR_POOL,
@@ -84,8 +84,14 @@ export function selectFromSalience(
   head.sort((a, b) => a - b);
   const totalWords = doc.sentences.reduce((a, s) => a + words(s.text).length, 0);
   // A long document: the best of every section (or part), so the summary covers the whole of it.
-  if (totalWords >= LONG_DOCUMENT_WORDS)
-    head = coveragePool(head, scores, (i) => doc.sentences[i]!.section, Math.max(want * 2, 6));
+  const weights = weightsFor(totalWords);
+  let perPart: { partOf: (i: number) => number; max: number } | undefined;
+  if (weights.coverage) {
+    const sectionOf = (i: number) => doc.sentences[i]!.section;
+    const parts = Math.max(want * 2, 6);
+    perPart = sectionCap(head, sectionOf);
+    head = coveragePool(head, scores, sectionOf, parts, 2, Math.ceil(want * (weights.coverageTop ?? 0)));
+  }
   const lex = tfidfVectors(head.map((i) => doc.sentences[i]!.text));
   const slot = new Map(head.map((i, k) => [i, k]));
   const wc = new Array<number>(n).fill(0);
@@ -97,6 +103,7 @@ export function selectFromSalience(
     wc,
     DEFAULT_SUMMARY_WEIGHTS.lambda,
     head,
+    perPart,
   );
   return picked.map((i) => cite(doc, i));
 }
@@ -110,7 +117,12 @@ export function buildStoredSummary(
   const texts = doc.sentences.map((s) => s.text);
   const totalWords = texts.reduce((a, t) => a + words(t).length, 0);
   const { scores } = salience(
-    { texts, vectors: vectors?.sentences ?? null, documentVector: vectors?.document ?? null },
+    {
+      texts,
+      vectors: vectors?.sentences ?? null,
+      documentVector: vectors?.document ?? null,
+      roles: doc.sentences.map((s) => s.role),
+    },
     weightsFor(totalWords),
   );
   const sections: SectionSummary[] =
