@@ -5,15 +5,17 @@ import { join, resolve } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { getJson, upload, waitForStatus } from './support/http';
 import { type Api, type Env, type Service, createKey, makeEnv, startApi, startWorker } from './support/services';
 
 /**
  * The web app in a real headless Chromium (Debian's `chromium`) against the real API and worker:
  * sign-in, upload to ready with its stages, summary, a cited answer whose highlight covers the
- * sentence's glyphs, search, delete, and the error states. Screenshots go to test-output/web.
+ * sentence's glyphs (at every zoom), a text document's highlighted range, search, delete, and the
+ * error states. Screenshots of the main screens go to test-output/screenshots.
  */
 const ROOT = resolve(__dirname, '..');
-const SHOTS = join(ROOT, 'test-output', 'web');
+const SHOTS = join(ROOT, 'test-output', 'screenshots');
 const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
 const ARGS = [
   '--headless',
@@ -45,6 +47,8 @@ const PAGES = [
     'The fishing season runs from May until the end of September.',
   ],
 ];
+const NOTE =
+  '# Island notes\n\nThe harbour is small. The ferry to the island leaves at seven every morning. It returns at six.\n';
 const ANSWER_PAGE = 2;
 const ANSWER_LINE = 1;
 
@@ -53,6 +57,45 @@ interface Rect {
   right: number;
   top: number;
   bottom: number;
+}
+
+const canvasWidth = async (page: Page) => (await page.locator('.page canvas').boundingBox())?.width ?? 0;
+
+/**
+ * The share of the cited sentence's glyphs (where pdf-lib drew them) that the highlight boxes on
+ * screen cover, at whatever scale the page is drawn; 0 when the boxes are not the route's, or when
+ * one lies far from the sentence.
+ */
+async function highlightCover(page: Page, expectedBoxes: number): Promise<number> {
+  const canvas = (await page.locator('.page canvas').boundingBox())!;
+  const boxes = await page
+    .getByTestId('highlight')
+    .evaluateAll((els) =>
+      els.map((e) =>
+        (e as unknown as { getBoundingClientRect(): { toJSON(): Rect } }).getBoundingClientRect().toJSON(),
+      ),
+    );
+  if (boxes.length !== expectedBoxes) return 0;
+  // Baseline at y = 708 - line × leading (PDF points, y up); drawText does not kern.
+  const font = await (await PDFDocument.create()).embedFont(StandardFonts.Helvetica);
+  const text = PAGES[ANSWER_PAGE - 1]![ANSWER_LINE]!;
+  const advance = [...text].reduce((w, c) => w + font.widthOfTextAtSize(c, SIZE), 0);
+  const s = canvas.width / 612;
+  const baseline = 792 - (708 - ANSWER_LINE * LEADING);
+  const glyphs = {
+    x0: canvas.x + 72 * s,
+    x1: canvas.x + (72 + advance) * s,
+    y0: canvas.y + (baseline - 0.7 * SIZE) * s,
+    y1: canvas.y + (baseline + 0.15 * SIZE) * s,
+  };
+  // Nothing far from the sentence is highlighted.
+  if (boxes.some((b) => b.top < glyphs.y0 - 2 * LEADING * s || b.bottom > glyphs.y1 + 2 * LEADING * s)) return 0;
+  const covered = boxes.reduce((a, b) => {
+    const w = Math.min(b.right, glyphs.x1) - Math.max(b.left, glyphs.x0);
+    const h = Math.min(b.bottom, glyphs.y1) - Math.max(b.top, glyphs.y0);
+    return a + (w > 0 && h > 0 ? w * h : 0);
+  }, 0);
+  return covered / ((glyphs.x1 - glyphs.x0) * (glyphs.y1 - glyphs.y0));
 }
 
 describe.skipIf(!CHROMIUM)('web app in headless Chromium', () => {
@@ -102,6 +145,8 @@ describe.skipIf(!CHROMIUM)('web app in headless Chromium', () => {
     const page = await ctx.newPage();
     track(page);
     await page.goto(`${api.url}/`);
+    await page.getByLabel('API key').waitFor();
+    await shot(page, 'sign-in');
 
     // Sign-in: a wrong key is refused with a message, the right one opens the documents.
     await page.getByLabel('API key').fill('elg_wrong_key');
@@ -168,43 +213,42 @@ describe.skipIf(!CHROMIUM)('web app in headless Chromium', () => {
     const doc = await (await fetch(`${api.url}/docs/openapi.json`)).json();
     const hasGeometry = Object.keys((doc as { paths: object }).paths).some((p) => p.endsWith('/geometry'));
     expect(hasGeometry, 'GET /v1/documents/:id/geometry is in the OpenAPI document').toBe(true);
-    {
-      const hl = page.getByTestId('highlight');
-      await hl.first().waitFor();
-      const canvas = (await page.locator('.page canvas').boundingBox())!;
-      const boxes = await hl.evaluateAll((els) =>
-        els.map((e) =>
-          (e as unknown as { getBoundingClientRect(): { toJSON(): Rect } }).getBoundingClientRect().toJSON(),
-        ),
-      );
-      // Where pdf-lib drew the sentence: baseline at y = 708 - line × leading (PDF points, y up).
-      const font = await (await PDFDocument.create()).embedFont(StandardFonts.Helvetica);
-      const text = PAGES[ANSWER_PAGE - 1]![ANSWER_LINE]!;
-      const s = canvas.width / 612;
-      const baseline = 792 - (708 - ANSWER_LINE * LEADING);
-      const glyphs = {
-        x0: canvas.x + 72 * s,
-        x1: canvas.x + (72 + font.widthOfTextAtSize(text, SIZE)) * s,
-        y0: canvas.y + (baseline - 0.7 * SIZE) * s,
-        y1: canvas.y + (baseline + 0.15 * SIZE) * s,
-      };
-      const covered = boxes.reduce((a, b) => {
-        const w = Math.min(b.right, glyphs.x1) - Math.max(b.left, glyphs.x0);
-        const h = Math.min(b.bottom, glyphs.y1) - Math.max(b.top, glyphs.y0);
-        return a + (w > 0 && h > 0 ? w * h : 0);
-      }, 0);
-      const area = (glyphs.x1 - glyphs.x0) * (glyphs.y1 - glyphs.y0);
-      expect(covered / area, JSON.stringify({ boxes, glyphs })).toBeGreaterThan(0.8);
-      // …and nothing far from the sentence is highlighted.
-      for (const b of boxes) expect(b.top).toBeGreaterThan(glyphs.y0 - 2 * LEADING * s);
-      const g = (await (
-        await fetch(`${api.url}/v1/documents/${docId}/geometry?start=${cStart}&end=${cEnd}`, {
-          headers: { Authorization: `Bearer ${key}` },
-        })
-      ).json()) as { pages: { page: number; boxes: unknown[] }[] };
-      expect(boxes.length).toBe(g.pages.find((p) => p.page === ANSWER_PAGE)!.boxes.length);
-    }
+    const g = (await (
+      await fetch(`${api.url}/v1/documents/${docId}/geometry?start=${cStart}&end=${cEnd}`, {
+        headers: { Authorization: `Bearer ${key}` },
+      })
+    ).json()) as { pages: { page: number; boxes: unknown[] }[] };
+    const expectedBoxes = g.pages.find((p) => p.page === ANSWER_PAGE)!.boxes.length;
+    await page.getByTestId('highlight').first().waitFor();
+    await expect.poll(() => highlightCover(page, expectedBoxes)).toBeGreaterThan(0.8);
     await shot(page, 'citation-highlight');
+
+    // Zoom: fit width by default; the buttons and the keys + - 0 redraw the page and its boxes.
+    const fitWidth = await canvasWidth(page);
+    expect(await page.getByTestId('zoom-level').textContent()).toBe('Fit width');
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+    await expect.poll(() => canvasWidth(page)).toBeCloseTo(fitWidth * 1.25, -0.5);
+    await expect.poll(() => highlightCover(page, expectedBoxes)).toBeGreaterThan(0.8);
+    expect(await page.getByTestId('zoom-level').textContent()).toBe('125%');
+    await page.locator('.page-wrap').focus();
+    await page.keyboard.press('+');
+    await expect.poll(() => canvasWidth(page)).toBeCloseTo(fitWidth * 1.5, -0.5);
+    await expect.poll(() => highlightCover(page, expectedBoxes)).toBeGreaterThan(0.8);
+    // Past the width the page scrolls inside its frame; the screen itself does not.
+    expect(
+      await page.evaluate<boolean>(
+        "(() => { const w = document.querySelector('.page-wrap'); return w.scrollWidth > w.clientWidth; })()",
+      ),
+    ).toBe(true);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1280);
+    await shot(page, 'citation-highlight-zoomed');
+    await page.keyboard.press('-');
+    await page.keyboard.press('-');
+    await page.keyboard.press('-');
+    await expect.poll(() => canvasWidth(page)).toBeCloseTo(fitWidth * 0.75, -0.5);
+    await expect.poll(() => highlightCover(page, expectedBoxes)).toBeGreaterThan(0.8);
+    await page.keyboard.press('0');
+    await expect.poll(() => canvasWidth(page)).toBeCloseTo(fitWidth, -0.5);
 
     // Search: a hit links to its page.
     await page.getByRole('link', { name: 'Search' }).click();
@@ -220,23 +264,73 @@ describe.skipIf(!CHROMIUM)('web app in headless Chromium', () => {
 
     // Ask screen over everything.
     await page.getByRole('link', { name: 'Ask' }).click();
+    await page.getByLabel('Question').fill('How much drinking water does the reservoir hold?');
+    await page.keyboard.press('Enter');
+    const answered = page.locator('.turn.assistant[data-answered]');
+    await answered.waitFor({ timeout: 30_000 });
+    expect(await answered.locator('a.cite').count()).toBeGreaterThan(0);
+    await shot(page, 'ask');
+    await page.getByRole('button', { name: 'New conversation' }).click();
     await page.getByLabel('Question').fill('When does the fishing season run?');
     await page.keyboard.press('Enter');
     await page.locator('.turn.assistant[data-answered]').waitFor({ timeout: 30_000 });
-    await shot(page, 'ask');
+    await shot(page, 'ask-second');
 
     // Phone width: no horizontal scrolling on the main screens.
     await page.setViewportSize({ width: 390, height: 844 });
     for (const [hash, name] of [
       ['#/', 'documents-phone'],
+      ['#/search', 'search-phone'],
+      ['#/ask', 'ask-phone'],
       [`#/documents/${docId}?page=${ANSWER_PAGE}&start=${cStart}&end=${cEnd}`, 'document-phone'],
     ] as const) {
       await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
       await page.waitForTimeout(700);
-      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth'), name).toBeLessThanOrEqual(390);
       await shot(page, name);
     }
+    // The highlight at phone width, fitted and zoomed in (the page scrolls in its frame).
+    await expect.poll(() => highlightCover(page, expectedBoxes)).toBeGreaterThan(0.8);
+    const phoneFit = await canvasWidth(page);
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+    await expect.poll(() => canvasWidth(page)).toBeCloseTo(phoneFit * 1.5, -0.5);
+    await expect.poll(() => highlightCover(page, expectedBoxes)).toBeGreaterThan(0.8);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await page.locator('.page-wrap').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'document-phone-zoomed.png') });
     await page.setViewportSize({ width: 1280, height: 900 });
+
+    // A format without pages (Markdown): the cited range is marked in the page's text.
+    const md = await upload(api.url, key, new TextEncoder().encode(NOTE), { filename: 'note.md' });
+    expect(md.status).toBe(202);
+    const mdId = md.body.id as string;
+    await waitForStatus(api.url, key, mdId, (d) => d.status === 'ready');
+    const mdPage = (await getJson(`${api.url}/v1/documents/${mdId}/pages?page=1`, key)).body as {
+      pages: { start: number; text: string; sentences: { start: number; end: number }[] }[];
+    };
+    const p1 = mdPage.pages[0]!;
+    const target = p1.sentences.find((x) => p1.text.slice(x.start - p1.start).startsWith('The ferry'))!;
+    const noGeometry = await getJson(
+      `${api.url}/v1/documents/${mdId}/geometry?start=${target.start}&end=${target.end}`,
+      key,
+    );
+    expect(noGeometry.body).toMatchObject({ geometry: false, pages: [] });
+    await page.evaluate(
+      `location.hash = ${JSON.stringify(`#/documents/${mdId}?page=1&start=${target.start}&end=${target.end}`)}`,
+    );
+    const mark = page.getByTestId('text-highlight');
+    await mark.waitFor();
+    expect(await mark.textContent()).toBe('The ferry to the island leaves at seven every morning.');
+    await page.locator('.text-page').focus();
+    await page.keyboard.press('+');
+    expect(await page.locator('.text-page').getAttribute('data-zoom')).toBe('1.25');
+    await shot(page, 'text-highlight');
+    const del = await fetch(`${api.url}/v1/documents/${mdId}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${key}` },
+    });
+    expect(del.status).toBe(204);
 
     // Delete, with confirmation; the API then answers 404.
     await page.evaluate("location.hash = '#/'");

@@ -8,7 +8,7 @@ export function PageNav({ page, pages, onPage }: Props) {
   return (
     <nav class="page-nav" aria-label="Pages">
       <button type="button" onClick={() => onPage(page - 1)} disabled={page <= 1} aria-label="Previous page">
-        ‹ Prev
+        ‹<span class="wide-only"> Prev</span>
       </button>
       <label>
         Page{' '}
@@ -26,7 +26,7 @@ export function PageNav({ page, pages, onPage }: Props) {
         of <span data-testid="page-count">{pages}</span>
       </label>
       <button type="button" onClick={() => onPage(page + 1)} disabled={page >= pages} aria-label="Next page">
-        Next ›
+        <span class="wide-only">Next </span>›
       </button>
     </nav>
   );

@@ -4,6 +4,13 @@ import { api, describeError } from '../api';
 import type { Box, Geometry } from '../types';
 import { boxesOnPage, fitScale, scaleBoxes, splitAtRange } from './highlight';
 import { PageNav } from './page-nav';
+import { backingRatio, FIT, onZoomKey } from './zoom';
+import { ZoomControls } from './zoom-controls';
+
+/** The largest scale a page is drawn at (points → CSS pixels), whatever the zoom. */
+const MAX_SCALE = 6;
+/** Padding of .page-wrap on each side (styles.css): the page fits inside it. */
+const PAGE_FRAME_PX = 8;
 
 interface Props {
   documentId: string;
@@ -13,8 +20,9 @@ interface Props {
 }
 
 /**
- * One PDF page rendered by pdf.js at the width available, with the cited range drawn over it as
- * boxes from the geometry ingest stored (so the highlight is the exact characters cited).
+ * One PDF page rendered by pdf.js, fitted to the width available and zoomed from there, with the
+ * cited range drawn over it as boxes from the geometry ingest stored (so the highlight is the
+ * exact characters cited, at any zoom).
  */
 export function PdfViewer({ documentId, page, range, onPage }: Props) {
   const wrap = useRef<HTMLDivElement>(null);
@@ -27,6 +35,7 @@ export function PdfViewer({ documentId, page, range, onPage }: Props) {
   const [geometryNote, setGeometryNote] = useState<string | null>(null);
   const [width, setWidth] = useState(0);
   const [quote, setQuote] = useState<string | null>(null);
+  const [zoom, setZoom] = useState(FIT);
 
   useEffect(() => {
     let live = true;
@@ -43,7 +52,7 @@ export function PdfViewer({ documentId, page, range, onPage }: Props) {
   useEffect(() => {
     const el = wrap.current;
     if (!el) return;
-    const ro = new ResizeObserver(() => setWidth(Math.floor(el.clientWidth)));
+    const ro = new ResizeObserver(() => setWidth(Math.max(0, Math.floor(el.clientWidth) - 2 * PAGE_FRAME_PX)));
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
@@ -57,9 +66,9 @@ export function PdfViewer({ documentId, page, range, onPage }: Props) {
       try {
         const p = await pdf.getPage(n);
         if (!live) return;
-        const s = fitScale(p.getViewport({ scale: 1 }).width, width);
+        const s = Math.min(MAX_SCALE, fitScale(p.getViewport({ scale: 1 }).width, width) * zoom);
         const vp = p.getViewport({ scale: s });
-        const dpr = window.devicePixelRatio || 1;
+        const dpr = backingRatio(vp.width, vp.height, window.devicePixelRatio || 1);
         const c = canvas.current!;
         c.width = Math.floor(vp.width * dpr);
         c.height = Math.floor(vp.height * dpr);
@@ -80,7 +89,7 @@ export function PdfViewer({ documentId, page, range, onPage }: Props) {
       wrap.current?.removeAttribute('data-rendered-page');
       task?.cancel();
     };
-  }, [pdf, page, width]);
+  }, [pdf, page, width, zoom]);
 
   useEffect(() => {
     setGeometry(null);
@@ -117,8 +126,17 @@ export function PdfViewer({ documentId, page, range, onPage }: Props) {
   }, [boxes.length > 0 ? `${boxes[0]!.x}:${boxes[0]!.y}` : '']);
 
   return (
-    <div class="viewer">
-      {pdf && <PageNav page={page} pages={pdf.numPages} onPage={onPage} />}
+    <div class="viewer" onKeyDown={(e) => onZoomKey(e, zoom, setZoom)}>
+      {pdf && (
+        <div class="viewer-bar">
+          <PageNav page={page} pages={pdf.numPages} onPage={onPage} />
+          <ZoomControls
+            zoom={zoom}
+            onZoom={setZoom}
+            label={zoom === FIT ? 'Fit width' : `${Math.round(zoom * 100)}%`}
+          />
+        </div>
+      )}
       {error && (
         <p class="error" role="alert">
           {error}
@@ -130,7 +148,13 @@ export function PdfViewer({ documentId, page, range, onPage }: Props) {
           {quote && <blockquote data-testid="cited-text">{quote}</blockquote>}
         </div>
       )}
-      <div class="page-wrap" ref={wrap}>
+      <div
+        class="page-wrap"
+        ref={wrap}
+        tabIndex={0}
+        aria-label={`Page ${page}; + and - zoom, 0 fits the width`}
+        data-zoom={zoom}
+      >
         {!pdf && !error && <p class="muted">Loading the PDF…</p>}
         <div class="page" style={size ? { width: `${size.w}px`, height: `${size.h}px` } : undefined}>
           <canvas ref={canvas} aria-label={`Page ${page}`} role="img" />

@@ -3,6 +3,8 @@ import { api, describeError } from '../api';
 import type { PageText } from '../types';
 import { splitAtRange } from './highlight';
 import { PageNav } from './page-nav';
+import { FIT, onZoomKey } from './zoom';
+import { ZoomControls } from './zoom-controls';
 
 interface Props {
   documentId: string;
@@ -17,6 +19,7 @@ export function TextViewer({ documentId, page, pages, range, onPage }: Props) {
   const [data, setData] = useState<PageText['pages'][number] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const mark = useRef<HTMLElement>(null);
+  const [zoom, setZoom] = useState(FIT);
 
   useEffect(() => {
     let live = true;
@@ -36,14 +39,28 @@ export function TextViewer({ documentId, page, pages, range, onPage }: Props) {
   useEffect(() => mark.current?.scrollIntoView({ block: 'center' }), [data, range?.start]);
 
   return (
-    <div class="viewer">
-      <PageNav page={page} pages={Math.max(pages, 1)} onPage={onPage} />
+    <div class="viewer" onKeyDown={(e) => onZoomKey(e, zoom, setZoom)}>
+      <div class="viewer-bar">
+        <PageNav page={page} pages={Math.max(pages, 1)} onPage={onPage} />
+        <ZoomControls
+          zoom={zoom}
+          onZoom={setZoom}
+          label={zoom === FIT ? 'Normal' : `${Math.round(zoom * 100)}%`}
+          resetName="Normal size"
+        />
+      </div>
       {error && (
         <p class="error" role="alert">
           {error}
         </p>
       )}
-      <div class="text-page" tabIndex={0} aria-label={`Page ${page} text`}>
+      <div
+        class="text-page"
+        tabIndex={0}
+        aria-label={`Page ${page} text; + and - change the size`}
+        data-zoom={zoom}
+        style={zoom === FIT ? undefined : { fontSize: `${zoom}em` }}
+      >
         {before}
         {hit && (
           <mark ref={mark} data-testid="text-highlight">
