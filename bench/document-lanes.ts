@@ -6,7 +6,7 @@
  * The full embedDocument path is timed (tokenizing, pooling sentences and passages), not the graph alone.
  *
  *   npx tsx bench/document-lanes.ts [FILE ...] [--tokens 65536] [--rounds 3] [--lanes 4,8,16]
- *                                   [--warmups 1024] [--threads 1]
+ *                                   [--warmups 256] [--threads 1]
  *
  * FILE: plain text, or a BEIR corpus.jsonl (title + text per line), repeated until --tokens; default the
  * repository's own Markdown docs. Sentences by ingest's splitter, passages of about 200 words.
@@ -25,7 +25,7 @@ const { values, positionals } = parseArgs({
     tokens: { type: 'string', default: '65536' },
     rounds: { type: 'string', default: '3' },
     lanes: { type: 'string', default: '4,8,16' },
-    warmups: { type: 'string', default: '1024' },
+    warmups: { type: 'string', default: '256' },
     threads: { type: 'string', default: '1' },
     'min-segment': { type: 'string', default: '2048' },
     'max-segment': { type: 'string', default: '4096' },

@@ -4,7 +4,7 @@
  *
  *   npx tsx eval/lanes-quality.ts --cranfield ../shared/data/retrieval/cranfield \
  *       --squad ../shared/data/qa/squad2/dev-part-a.json [--lanes 4,8,16] [--warmups 256,1024,4096] \
- *       [--min-segment 2048] [--max-segment 4096] [--no-independent] [--json]
+ *       [--min-segment 2048] [--max-segment 4096] [--no-independent] [--setups a,b] [--json]
  *
  * Setups, each a long document the way the service sees one (one carried state over many passages):
  * - cranfield-stream: the 1,400 Cranfield abstracts in corpus order, concatenated into ONE document (about
@@ -46,6 +46,8 @@ const { values } = parseArgs({
     'min-segment': { type: 'string', default: '2048' },
     'max-segment': { type: 'string', default: '4096' },
     'no-independent': { type: 'boolean', default: false },
+    /** Only these setups (comma-separated names), e.g. cranfield-stream,squad-concat. */
+    setups: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -269,6 +271,8 @@ async function main(): Promise<void> {
   const setups: Setup[] = [];
   if (values.cranfield) setups.push(await cranfieldSetup(values.cranfield));
   if (values.squad) setups.push(...squadSetups(values.squad));
+  const only = values.setups?.split(',');
+  if (only) setups.splice(0, setups.length, ...setups.filter((s) => only.includes(s.name)));
   const variants: Variant[] = [
     { name: 'exact', lanes: 1, warmup: null },
     ...LANES.flatMap((l) => WARMUPS.map((w) => ({ name: `lanes${l}-w${w}`, lanes: l, warmup: w }))),

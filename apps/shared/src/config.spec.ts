@@ -15,7 +15,7 @@ describe('parseConfig', () => {
     const d = parseConfig({});
     expect([d.MODEL_THREADS, d.MODEL_CHUNK_TOKENS, d.MODEL_CHECKPOINT_TOKENS]).toEqual([1, 64, 8192]);
     expect([d.MODEL_LANE_WARMUP_TOKENS, d.MODEL_LANE_MIN_SEGMENT_TOKENS, d.MODEL_LANE_MAX_SEGMENT_TOKENS]).toEqual([
-      1024, 2048, 4096,
+      256, 2048, 4096,
     ]);
     const c = parseConfig({ MODEL_LANES: '1', MODEL_CHECKPOINT_TOKENS: '0', MODEL_LANE_WARMUP_TOKENS: '0' });
     expect([c.MODEL_LANES, c.MODEL_CHECKPOINT_TOKENS, c.MODEL_LANE_WARMUP_TOKENS]).toEqual([1, 0, 0]);

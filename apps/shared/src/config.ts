@@ -82,7 +82,7 @@ const schema = z.object({
    */
   MODEL_LANES: int(16, 1, 16),
   /** Tokens each lane streams (from the zero state) before its own segment, features discarded. */
-  MODEL_LANE_WARMUP_TOKENS: int(1024, 0),
+  MODEL_LANE_WARMUP_TOKENS: int(256, 0),
   /** Shortest segment of a lane: documents under two segments take the exact path. */
   MODEL_LANE_MIN_SEGMENT_TOKENS: int(2048, 1),
   /** Longest segment: a round of lanes covers at most lanes × this, and ends in a checkpoint and a progress update. */

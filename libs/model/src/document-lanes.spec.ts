@@ -91,8 +91,12 @@ describe('one document in parallel lanes', () => {
     const def = await model.embedDocument(SENTENCES, { passages: PASSAGES, lanes: opts });
     const pv = (d: typeof exact) => d.passages.map((p) => p.vector);
     const meanCos = (a: Float32Array[], b: Float32Array[]) => a.reduce((s, v, i) => s + dot(v, b[i]!), 0) / a.length;
-    expect(minCos(pv(def), pv(exact))).toBeGreaterThan(0.98);
-    expect(meanCos(pv(def), pv(exact))).toBeGreaterThan(0.999);
+    // The shipped model remembers only a few tokens (models/README.md): the default warm-up is all but exact.
+    // A model with a longer memory fails here, which is the cue to re-run eval/lanes-quality.ts.
+    expect(def.lanes).toBeGreaterThan(1);
+    expect(minCos(pv(def), pv(exact))).toBeGreaterThan(0.9999);
+    expect(minCos(def.sentenceVectors, exact.sentenceVectors)).toBeGreaterThan(0.9999);
+    expect(meanCos(pv(def), pv(exact))).toBeGreaterThan(0.99999);
   });
 
   it('resumed from a lanes checkpoint equals an uninterrupted lanes run', async () => {

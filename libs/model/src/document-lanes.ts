@@ -21,7 +21,7 @@ export interface LaneOptions {
 
 export const DEFAULT_LANE_OPTIONS: LaneOptions = {
   lanes: 16,
-  warmupTokens: 1024,
+  warmupTokens: 256,
   minSegmentTokens: 2048,
   maxSegmentTokens: 4096,
 };
