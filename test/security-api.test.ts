@@ -15,6 +15,8 @@ interface Operation {
   method: string;
   path: string;
   params: string[];
+  /** Required query parameters, small valid values in increasing order (a range start < end holds), so validation passes and isolation is what answers. */
+  query: Record<string, string>;
   body?: { type: 'json'; schema: Schema } | { type: 'multipart' };
 }
 interface Schema {
@@ -30,7 +32,16 @@ interface Schema {
 /** Every route the running API serves, from its own OpenAPI document (new controllers are covered as they land). */
 async function operations(base: string): Promise<Operation[]> {
   const doc = (await (await fetch(`${base}/docs/openapi.json`)).json()) as {
-    paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: Schema }> } }>>;
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          requestBody?: { content?: Record<string, { schema?: Schema }> };
+          parameters?: { in: string; name: string; required?: boolean; schema?: Schema }[];
+        }
+      >
+    >;
   };
   const ops: Operation[] = [];
   for (const [path, methods] of Object.entries(doc.paths)) {
@@ -48,6 +59,11 @@ async function operations(base: string): Promise<Operation[]> {
         method: method.toUpperCase(),
         path,
         params: [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!),
+        query: Object.fromEntries(
+          (op.parameters ?? [])
+            .filter((p) => p.in === 'query' && p.required)
+            .map((p, i) => [p.name, String(p.schema?.enum?.[0] ?? (p.schema?.minimum ?? 0) + i)]),
+        ),
         ...(body ? { body } : {}),
       });
     }
@@ -91,6 +107,7 @@ function hostileBody(schema: Schema, docId: string, phrase: string, collection: 
 async function call(base: string, key: string, op: Operation, id: string, body: Record<string, unknown>) {
   let url = base + op.path;
   for (const p of op.params) url = url.replace(`{${p}}`, encodeURIComponent(id));
+  if (Object.keys(op.query).length > 0) url += `?${new URLSearchParams(op.query)}`;
   const init: RequestInit = { method: op.method, headers: auth(key), signal: AbortSignal.timeout(30_000) };
   if (op.body?.type === 'json') {
     init.headers = { ...auth(key), 'Content-Type': 'application/json' };

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { existsSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { loadConfigOrExit } from '../../shared/src/config';
 import { createLogger, PinoNestLogger } from '../../shared/src/logger';
 import { AppModule } from './app.module';
 import { problem, sendProblem, withOpenAiError } from './common/problem';
+import { buildOpenApiDocument } from './openapi/document';
 
 async function bootstrap(): Promise<void> {
   const started = performance.now();
@@ -47,13 +48,15 @@ async function bootstrap(): Promise<void> {
 
   serveWebApp(app, config.WEB_DIR ?? resolve(__dirname, '..', '..', '..', 'web'), logger);
 
-  const openapi = new DocumentBuilder()
-    .setTitle('Elegans')
-    .setDescription('Document analysis and RAG around a liquid (CfC) recurrent network')
-    .setVersion('0.1.0')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openapi), {
+  // /docs/openapi.json from the routes' zod schemas (the same ones that validate requests);
+  // /docs is Swagger UI, served from the swagger-ui-dist package (nothing from a CDN).
+  const openapi = buildOpenApiDocument(app, {
+    title: 'Elegans',
+    description: 'Document analysis and RAG around a liquid (CfC) recurrent network',
+    version: '0.1.0',
+  });
+  if (openapi.undocumented.length > 0) logger.warn({ routes: openapi.undocumented }, 'routes without an OpenAPI spec');
+  SwaggerModule.setup('docs', app, openapi.document as unknown as OpenAPIObject, {
     jsonDocumentUrl: 'docs/openapi.json',
   });
   app.enableShutdownHooks();

@@ -1,7 +1,8 @@
 import type { DocumentRecord } from '@elegans/storage';
+import type { DocumentView } from '../../api/src/documents/documents.schemas';
 
-/** The public JSON shape of a document (API responses and SSE events). */
-export function documentView(d: DocumentRecord) {
+/** The public JSON shape of a document (API responses and SSE events): documentViewSchema. */
+export function documentView(d: DocumentRecord): DocumentView {
   const self = `/v1/documents/${d.id}`;
   return {
     id: d.id,
@@ -28,4 +29,4 @@ export function documentView(d: DocumentRecord) {
     links: { self, events: `${self}/events` },
   };
 }
-export type DocumentView = ReturnType<typeof documentView>;
+export type { DocumentView };

@@ -1,39 +1,22 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller } from '@nestjs/common';
 import type { AuthContext } from '../auth/auth.guard';
 import { Auth } from '../auth/tenant.decorator';
-import { ASK_LIMITS, AskService } from './ask.service';
+import { json, problems } from '../openapi/responses';
+import { ApiPost, ApiTag } from '../openapi/route';
+import { askBodySchema, askViewSchema, type AskBody, type AskView } from './ask.schemas';
+import { AskService } from './ask.service';
 
-@ApiTags('answers')
-@ApiBearerAuth()
+@ApiTag('answers')
 @Controller('v1/ask')
 export class AskController {
   constructor(private readonly asks: AskService) {}
 
-  @Post()
-  @HttpCode(200)
-  @ApiOperation({
+  @ApiPost('', {
     summary: 'Answer a question from the indexed documents, with citations, or abstain (answer: null) with a reason',
+    body: askBodySchema,
+    responses: { 200: json(askViewSchema), ...problems(400) },
   })
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['question'],
-      properties: {
-        question: { type: 'string', maxLength: ASK_LIMITS.maxQuestionChars },
-        collection: { type: 'string' },
-        documentIds: { type: 'array', items: { type: 'string' }, maxItems: ASK_LIMITS.maxDocumentIds },
-        k: { type: 'integer', minimum: 1, maximum: ASK_LIMITS.maxK, default: 5 },
-      },
-    },
-  })
-  @ApiResponse({
-    status: 200,
-    description:
-      '{question, answer|null, reason, confidence, highlight, citations, supportingPassages, closest, model, mode}',
-  })
-  @ApiResponse({ status: 400, description: 'problem+json: invalid body' })
-  async ask(@Auth() auth: AuthContext, @Body() body: unknown) {
-    return this.asks.ask(auth.tenantId, this.asks.parse(body));
+  async ask(@Auth() auth: AuthContext, @Body() body: AskBody): Promise<AskView> {
+    return this.asks.ask(auth.tenantId, body);
   }
 }

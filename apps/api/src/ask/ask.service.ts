@@ -10,53 +10,15 @@ import { ElegansError } from '@elegans/common';
 import { RetrievalStore, Retriever } from '@elegans/retrieval';
 import type { Storage } from '@elegans/storage';
 import { Inject, Injectable } from '@nestjs/common';
-import { z } from 'zod';
 import { STORAGE } from '../../../shared/src/storage.module';
 import { QueryModel } from '../model/query-model';
 import { SummariesService } from '../summaries/summaries.service';
+import { askBodySchema, type AskBody, type AskView, type CitationView } from './ask.schemas';
+
+export { ASK_LIMITS, askBodySchema, type AskBody, type AskView, type CitationView } from './ask.schemas';
 
 /** Passages ranked for word statistics beyond the k that give candidates. */
 const BACKGROUND_PASSAGES = 20;
-
-export const ASK_LIMITS = { maxQuestionChars: 2000, maxK: 20, maxDocumentIds: 500 };
-
-export const askBodySchema = z
-  .object({
-    question: z.string().trim().min(1).max(ASK_LIMITS.maxQuestionChars),
-    collection: z.string().min(1).max(200).optional(),
-    documentIds: z.array(z.string().min(1).max(200)).max(ASK_LIMITS.maxDocumentIds).optional(),
-    /** Passages retrieved before sentence scoring. */
-    k: z.number().int().min(1).max(ASK_LIMITS.maxK).default(5),
-  })
-  .strict();
-export type AskBody = z.infer<typeof askBodySchema>;
-
-export interface CitationView {
-  documentId: string;
-  page: number;
-  start: number;
-  end: number;
-  text: string;
-}
-
-export interface AskView {
-  question: string;
-  /** The answering sentence, or null when the evidence is too weak (see `reason`). */
-  answer: string | null;
-  reason: string | null;
-  /** P(answerable) from the calibrated confidence model, 0..1. */
-  confidence: number;
-  /** The answer's span inside the sentence, when one stands out (a number, date or name). */
-  highlight: CitationView | null;
-  citations: CitationView[];
-  supportingPassages: (CitationView & { pageEnd: number; score: number })[];
-  /** The best sentence even when abstaining, for a UI that shows the closest evidence. */
-  closest: CitationView | null;
-  model: string | null;
-  mode: 'hybrid' | 'lexical';
-  /** `summary`: a question about the whole document, answered by its stored summary (one citation per sentence). */
-  source: 'sentences' | 'summary';
-}
 
 /**
  * Questions over the tenant's indexed documents: hybrid passage retrieval (libs/retrieval), then the

@@ -1,54 +1,52 @@
-import { Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Param, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { AuthContext } from '../auth/auth.guard';
 import { Auth } from '../auth/tenant.decorator';
+import { json, ndjson, problems } from '../openapi/responses';
+import { ApiGet, ApiPost, ApiTag } from '../openapi/route';
+import {
+  batchFormSchema,
+  batchIdParams,
+  batchResultLineSchema,
+  batchViewSchema,
+  type BatchView,
+} from './batches.schemas';
 import { BATCH_MAX_FILES, BatchesService } from './batches.service';
 
-const PROBLEM = { description: 'problem+json: {type, title, status, detail, code}' };
-
-@ApiTags('batches')
-@ApiBearerAuth()
+@ApiTag('batches')
 @Controller('v1/batches')
 export class BatchesController {
   constructor(private readonly batches: BatchesService) {}
 
-  @Post()
-  @HttpCode(202)
-  @ApiOperation({
+  @ApiPost('', {
     summary: `Upload many files at once (up to ${BATCH_MAX_FILES}); each becomes a document job of one flow`,
+    form: batchFormSchema,
+    responses: { 202: json(batchViewSchema, 'Accepted (Location: the batch)'), ...problems(400, 413, 415) },
   })
-  @ApiConsumes('multipart/form-data')
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['files'],
-      properties: {
-        files: { type: 'array', items: { type: 'string', format: 'binary' } },
-        collection: { type: 'string', example: 'reports' },
-      },
-    },
-  })
-  @ApiResponse({ status: 202, description: 'The batch: {id, status, total, progress, byStatus, documents, links}' })
-  @ApiResponse({ status: 400, ...PROBLEM })
-  @ApiResponse({ status: 415, ...PROBLEM })
-  async create(@Auth() auth: AuthContext, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async create(
+    @Auth() auth: AuthContext,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<BatchView> {
     const batch = await this.batches.create(auth.tenantId, req);
     res.setHeader('Location', batch.links.self);
     return batch;
   }
 
-  @Get(':id')
-  @ApiOperation({ summary: 'Progress and per-document states of a batch' })
-  @ApiResponse({ status: 404, ...PROBLEM })
-  async get(@Auth() auth: AuthContext, @Param('id') id: string) {
+  @ApiGet(':id', {
+    summary: 'Progress and per-document states of a batch',
+    params: batchIdParams,
+    responses: { 200: json(batchViewSchema), ...problems(404) },
+  })
+  async get(@Auth() auth: AuthContext, @Param('id') id: string): Promise<BatchView> {
     return this.batches.get(auth.tenantId, id);
   }
 
-  @Get(':id/results')
-  @ApiOperation({ summary: 'JSONL, one line per file: {id, position, filename, status, summary, error}' })
-  @ApiProduces('application/x-ndjson')
-  @ApiResponse({ status: 404, ...PROBLEM })
+  @ApiGet(':id/results', {
+    summary: 'JSONL, one line per file in upload order: {id, position, filename, status, summary, error}',
+    params: batchIdParams,
+    responses: { 200: ndjson(batchResultLineSchema, 'One JSON object per line'), ...problems(404) },
+  })
   async results(@Auth() auth: AuthContext, @Param('id') id: string, @Res() res: Response) {
     const lines = this.batches.results(auth.tenantId, id);
     // Pull the first line before committing to 200, so an unknown batch still gets a 404 problem.

@@ -1,24 +1,35 @@
-import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { AuthContext } from '../auth/auth.guard';
 import { Auth } from '../auth/tenant.decorator';
+import { problems, type ResponseSpec } from '../openapi/responses';
+import { ApiPost, ApiTag } from '../openapi/route';
+import {
+  chatBodySchema,
+  chatCompletionSchema,
+  chatStreamFrameSchema,
+  type ChatBody,
+  type ChatChunk,
+  type ChatCompletion,
+} from './chat.schemas';
 import { ChatService, type ChatAnswer } from './chat.service';
+
+const completionOrStream: ResponseSpec = {
+  description: 'A chat.completion object, or with `stream: true` a text/event-stream of chat.completion.chunk',
+  content: { 'application/json': chatCompletionSchema, 'text/event-stream': chatStreamFrameSchema },
+};
 
 /** Splits content into small deltas (words with their trailing space), as a token stream would arrive. */
 function deltas(text: string): string[] {
   return text.match(/\S+\s*/g) ?? [];
 }
 
-@ApiTags('chat')
-@ApiBearerAuth()
+@ApiTag('chat')
 @Controller('v1/chat/completions')
 export class ChatController {
   constructor(private readonly chat: ChatService) {}
 
-  @Post()
-  @HttpCode(200)
-  @ApiOperation({
+  @ApiPost('', {
     summary: 'OpenAI-compatible chat completions over the documents (extractive answers with citations)',
     description:
       '`model` selects the collection: "elegans" (all) or "elegans:<collection>". With `stream: true` the answer ' +
@@ -26,16 +37,13 @@ export class ChatController {
       '`citations` [{index, documentId, page, start, end, text}] (the [n] markers in the text) and `elegans` ' +
       '{answered, confidence, reason, retrievalQuery, mode, closest}; in a stream they ride on the final chunk. ' +
       'Request extension: `documentIds` limits the answer to those documents.',
+    body: chatBodySchema,
+    responses: { 200: completionOrStream, ...problems(400) },
   })
-  @ApiBody({ schema: { type: 'object', required: ['model', 'messages'] } })
-  @ApiProduces('application/json', 'text/event-stream')
-  @ApiResponse({ status: 200, description: 'chat.completion object, or a chat.completion.chunk stream' })
-  @ApiResponse({ status: 400, description: 'problem+json: invalid body or model' })
-  async complete(@Auth() auth: AuthContext, @Body() raw: unknown, @Res() res: Response) {
-    const body = this.chat.parse(raw);
+  async complete(@Auth() auth: AuthContext, @Body() body: ChatBody, @Res() res: Response): Promise<void> {
     const a = await this.chat.complete(auth.tenantId, body);
     if (body.stream) return this.stream(res, a);
-    res.status(200).json({
+    const completion: ChatCompletion = {
       id: a.id,
       object: 'chat.completion',
       created: a.created,
@@ -51,7 +59,8 @@ export class ChatController {
       usage: usage(a),
       citations: a.citations,
       elegans: a.elegans,
-    });
+    };
+    res.status(200).json(completion);
   }
 
   private stream(res: Response, a: ChatAnswer): void {
@@ -61,17 +70,21 @@ export class ChatController {
     res.setHeader('Connection', 'keep-alive');
     res.setHeader('X-Accel-Buffering', 'no');
     res.flushHeaders();
-    const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}) =>
-      res.write(
-        `data: ${JSON.stringify({
-          id: a.id,
-          object: 'chat.completion.chunk',
-          created: a.created,
-          model: a.model,
-          choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
-          ...extra,
-        })}\n\n`,
-      );
+    const chunk = (
+      delta: ChatChunk['choices'][number]['delta'],
+      finish: 'stop' | null,
+      extra: Pick<ChatChunk, 'citations' | 'elegans' | 'usage'> = {},
+    ) => {
+      const c: ChatChunk = {
+        id: a.id,
+        object: 'chat.completion.chunk',
+        created: a.created,
+        model: a.model,
+        choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
+        ...extra,
+      };
+      res.write(`data: ${JSON.stringify(c)}\n\n`);
+    };
     chunk({ role: 'assistant', content: '' }, null);
     for (const d of deltas(a.content)) chunk({ content: d }, null);
     chunk({}, 'stop', { citations: a.citations, elegans: a.elegans, usage: usage(a) });

@@ -2,44 +2,10 @@ import { contentStems } from '@elegans/analysis';
 import { ElegansError } from '@elegans/common';
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import { AskService, type AskView, type CitationView } from '../ask/ask.service';
+import { CHAT_MODEL, type ChatBody, type ChatCitation } from './chat.schemas';
 
-export const CHAT_LIMITS = { maxMessages: 100, maxContentChars: 8000 };
-
-const content = z.union([
-  z.string().max(CHAT_LIMITS.maxContentChars),
-  z.array(z.object({ type: z.string(), text: z.string().max(CHAT_LIMITS.maxContentChars).optional() }).passthrough()),
-  z.null(),
-]);
-
-/** OpenAI's request shape; fields Elegans does not use (temperature, max_tokens…) are accepted and ignored. */
-export const chatBodySchema = z
-  .object({
-    model: z.string().min(1).max(200),
-    messages: z
-      .array(
-        z
-          .object({ role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']), content: content.optional() })
-          .passthrough(),
-      )
-      .min(1)
-      .max(CHAT_LIMITS.maxMessages),
-    stream: z.boolean().optional(),
-    /** Extension: answer from these documents only (the web app asks over one document). */
-    documentIds: z.array(z.string().min(1).max(200)).max(500).optional(),
-  })
-  .passthrough();
-export type ChatBody = z.infer<typeof chatBodySchema>;
-
-/** `elegans` (every collection) or `elegans:<collection>`. */
-const MODEL = /^elegans(?::([A-Za-z0-9][A-Za-z0-9._-]{0,63}))?$/;
-
-/** Citations extension: OpenAI clients pass unknown fields through, so they read it as `completion.citations`. */
-export interface ChatCitation extends CitationView {
-  /** The marker number used in the message text, e.g. [1]. */
-  index: number;
-}
+export type { ChatBody, ChatCitation };
 
 export interface ChatAnswer {
   id: string;
@@ -73,18 +39,15 @@ function textOf(c: unknown): string {
 export class ChatService {
   constructor(private readonly asks: AskService) {}
 
-  parse(raw: unknown): ChatBody & { collection: string | undefined } {
-    const parsed = chatBodySchema.safeParse(raw ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new ElegansError('validation_failed', `${issue.path.join('.') || 'body'}: ${issue.message}`);
-    }
-    const m = MODEL.exec(parsed.data.model);
+  /** The collection a valid model id selects (`elegans:<collection>`), or undefined for all. */
+  collectionOf(model: string): string | undefined {
+    const m = CHAT_MODEL.exec(model);
     if (!m) throw new ElegansError('validation_failed', 'model must be "elegans" or "elegans:<collection>"');
-    return { ...parsed.data, collection: m[1] };
+    return m[1];
   }
 
-  async complete(tenantId: string, body: ChatBody & { collection: string | undefined }): Promise<ChatAnswer> {
+  async complete(tenantId: string, body: ChatBody): Promise<ChatAnswer> {
+    const collection = this.collectionOf(body.model);
     const users = body.messages
       .filter((m) => m.role === 'user')
       .map((m) => textOf(m.content).trim())
@@ -100,7 +63,7 @@ export class ChatService {
       tenantId,
       this.asks.parse({
         question: scored.slice(0, 2000),
-        ...(body.collection ? { collection: body.collection } : {}),
+        ...(collection ? { collection } : {}),
         ...(body.documentIds ? { documentIds: body.documentIds } : {}),
       }),
       retrievalQuery,

@@ -4,13 +4,7 @@ import type { DocumentRecord, Storage } from '@elegans/storage';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Config } from '../../../shared/src/config';
 import { CONFIG, STORAGE } from '../../../shared/src/storage.module';
-import {
-  type GeometryResponse,
-  geometryQuerySchema,
-  type PagesResponse,
-  pageQuerySchema,
-  type SectionsResponse,
-} from './content.schemas';
+import type { GeometryQuery, GeometryResponse, PageQuery, PagesResponse, SectionsResponse } from './content.schemas';
 
 /** Media types of the formats Elegans accepts (the detected format, never the client's claim). */
 const MEDIA_TYPES: Record<string, { type: string; ext: string }> = {
@@ -58,19 +52,16 @@ export class ContentService {
   }
 
   /**
-   * Page spans (all, or `from..to`), or with `page` that page's text and sentences. Each form reads
+   * Page spans (all, or `from..to`), or with `page` that page's text and sentences (`q` was validated
+   * by the route: content.schemas.ts). Each form reads
    * only the rows it returns: one page and its sentences, never the whole stored document.
    */
-  async pages(tenantId: string, id: string, query: unknown): Promise<PagesResponse> {
-    const q = pageQuerySchema.safeParse(query ?? {});
-    if (!q.success) {
-      throw new ElegansError('validation_failed', 'page, from and to must be page numbers (1, 2, …), from ≤ to');
-    }
+  async pages(tenantId: string, id: string, q: PageQuery): Promise<PagesResponse> {
     const doc = await this.document(tenantId, id);
     const pageCount = await this.storage.content.countPages(id);
     if (pageCount === 0) throw this.notParsed(doc);
     const base = { documentId: id, format: doc.format ?? 'unknown', pageCount };
-    const { page: n, from, to } = q.data;
+    const { page: n, from, to } = q;
     if (n === undefined) {
       const range = from !== undefined || to !== undefined ? { from: from ?? 1, to: to ?? pageCount } : undefined;
       return { ...base, pages: await this.storage.content.getPageSpans(id, range) };
@@ -110,15 +101,8 @@ export class ContentService {
    * and OCR'd pages alike: both store the same word geometry). Only the pages overlapping the
    * range are read from storage.
    */
-  async geometry(tenantId: string, id: string, query: unknown): Promise<GeometryResponse> {
-    const q = geometryQuerySchema.safeParse(query ?? {});
-    if (!q.success) {
-      throw new ElegansError(
-        'validation_failed',
-        'start and end must be character offsets with 0 ≤ start < end (the [start, end) of a citation)',
-      );
-    }
-    const { start, end } = q.data;
+  async geometry(tenantId: string, id: string, q: GeometryQuery): Promise<GeometryResponse> {
+    const { start, end } = q;
     const max = this.config.GEOMETRY_MAX_RANGE_CHARS;
     if (end - start > max) {
       throw new ElegansError(

@@ -1,39 +1,27 @@
 import { FINAL_STATUSES } from '@elegans/common';
-import {
-  type BeforeApplicationShutdown,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
-  ApiOperation,
-  ApiProduces,
-  ApiQuery,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { type BeforeApplicationShutdown, Controller, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Config } from '../../../shared/src/config';
 import { documentView } from '../../../shared/src/document-view';
 import { CONFIG } from '../../../shared/src/storage.module';
 import type { AuthContext } from '../auth/auth.guard';
 import { Auth } from '../auth/tenant.decorator';
+import { empty, eventStream, json, problems } from '../openapi/responses';
+import { ApiDelete, ApiGet, ApiPost, ApiTag } from '../openapi/route';
+import {
+  documentEventSchema,
+  documentIdParams,
+  documentListQuery,
+  documentListSchema,
+  documentViewSchema,
+  uploadFormSchema,
+  type DocumentEvent,
+  type DocumentListQuery,
+  type DocumentView,
+} from './documents.schemas';
 import { DocumentsService } from './documents.service';
 
-const PROBLEM = { description: 'problem+json: {type, title, status, detail, code}' };
-
-@ApiTags('documents')
-@ApiBearerAuth()
+@ApiTag('documents')
 @Controller('v1/documents')
 export class DocumentsController implements BeforeApplicationShutdown {
   /** Open event streams end when the API shuts down, so the HTTP server can close. */
@@ -48,59 +36,56 @@ export class DocumentsController implements BeforeApplicationShutdown {
     this.closing = true;
   }
 
-  @Post()
-  @ApiOperation({ summary: 'Upload a document (streams to a content-addressed blob and queues processing)' })
-  @ApiConsumes('multipart/form-data')
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['file'],
-      properties: {
-        file: { type: 'string', format: 'binary' },
-        collection: { type: 'string', example: 'papers' },
-        metadata: { type: 'string', description: 'JSON object', example: '{"source":"arxiv"}' },
-      },
+  @ApiPost('', {
+    summary: 'Upload a document (streams to a content-addressed blob and queues processing)',
+    form: uploadFormSchema,
+    responses: {
+      202: json(documentViewSchema, 'Accepted and queued (Location: the document)'),
+      200: json(documentViewSchema, 'Same content already uploaded by this tenant: the existing document'),
+      ...problems(400, 413, 415),
     },
   })
-  @ApiResponse({ status: 202, description: 'Accepted and queued: {id, status, links, …}' })
-  @ApiResponse({ status: 200, description: 'Same content already uploaded by this tenant: the existing document' })
-  @ApiResponse({ status: 413, ...PROBLEM })
-  @ApiResponse({ status: 415, ...PROBLEM })
-  async upload(@Auth() auth: AuthContext, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async upload(
+    @Auth() auth: AuthContext,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<DocumentView> {
     const { created, document } = await this.documents.upload(auth.tenantId, req);
     res.status(created ? 202 : 200);
     res.setHeader('Location', `/v1/documents/${document.id}`);
     return documentView(document);
   }
 
-  @Get()
-  @ApiOperation({ summary: 'List documents, newest first (cursor pagination)' })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiQuery({ name: 'collection', required: false })
-  @ApiQuery({
-    name: 'status',
-    required: false,
-    enum: ['queued', 'parsing', 'embedding', 'indexing', 'summarizing', 'ready', 'failed'],
+  @ApiGet('', {
+    summary: 'List documents, newest first (cursor pagination)',
+    query: documentListQuery,
+    responses: { 200: json(documentListSchema), ...problems(400) },
   })
-  async list(
-    @Auth() auth: AuthContext,
-    @Query() q: { limit?: string; cursor?: string; collection?: string; status?: string },
-  ) {
+  async list(@Auth() auth: AuthContext, @Query() q: DocumentListQuery) {
     const page = await this.documents.list(auth.tenantId, q);
     return { data: page.items.map(documentView), nextCursor: page.nextCursor };
   }
 
-  @Get(':id')
-  @ApiOperation({ summary: 'Status, progress, counts, timings and error of one document' })
-  @ApiResponse({ status: 404, ...PROBLEM })
-  async get(@Auth() auth: AuthContext, @Param('id') id: string) {
+  @ApiGet(':id', {
+    summary: 'Status, progress, counts, timings and error of one document',
+    params: documentIdParams,
+    responses: { 200: json(documentViewSchema), ...problems(404) },
+  })
+  async get(@Auth() auth: AuthContext, @Param('id') id: string): Promise<DocumentView> {
     return documentView(await this.documents.get(auth.tenantId, id));
   }
 
-  @Get(':id/events')
-  @ApiOperation({ summary: 'Server-Sent Events: `progress` on every change, then `done` at ready/failed' })
-  @ApiProduces('text/event-stream')
+  @ApiGet(':id/events', {
+    summary: 'Server-Sent Events: `progress` on every change, then `done` at ready/failed',
+    params: documentIdParams,
+    responses: {
+      200: eventStream(
+        documentEventSchema,
+        '`event: progress` with the document on every change, then `event: done` (or `deleted`); the stream then ends',
+      ),
+      ...problems(404),
+    },
+  })
   async events(@Auth() auth: AuthContext, @Param('id') id: string, @Req() req: Request, @Res() res: Response) {
     let doc = await this.documents.get(auth.tenantId, id);
     res.status(200);
@@ -111,7 +96,7 @@ export class DocumentsController implements BeforeApplicationShutdown {
     res.flushHeaders();
     let closed = false;
     req.on('close', () => (closed = true));
-    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const send = (f: DocumentEvent) => res.write(`event: ${f.event}\ndata: ${JSON.stringify(f.data)}\n\n`);
     // Progress lives in the shared database (workers write it), so the stream polls it: works the
     // same whichever API replica and worker are involved.
     let last = '';
@@ -121,10 +106,10 @@ export class DocumentsController implements BeforeApplicationShutdown {
       const sig = `${view.status}:${view.progress}:${view.updatedAt}`;
       if (sig !== last) {
         last = sig;
-        send('progress', view);
+        send({ event: 'progress', data: view });
       }
       if (FINAL_STATUSES.has(doc.status)) {
-        send('done', view);
+        send({ event: 'done', data: view });
         break;
       }
       if (Date.now() - lastBeat > 15_000) {
@@ -135,19 +120,18 @@ export class DocumentsController implements BeforeApplicationShutdown {
       try {
         doc = await this.documents.get(auth.tenantId, id);
       } catch {
-        send('deleted', { id });
+        send({ event: 'deleted', data: { id } });
         break;
       }
     }
     res.end();
   }
 
-  @Delete(':id')
-  @HttpCode(204)
-  @ApiOperation({
+  @ApiDelete(':id', {
     summary: 'Delete the document, its rows and index entries, its blob when unreferenced; cancel its job',
+    params: documentIdParams,
+    responses: { 204: empty('Deleted'), ...problems(404) },
   })
-  @ApiResponse({ status: 404, ...PROBLEM })
   async remove(@Auth() auth: AuthContext, @Param('id') id: string): Promise<void> {
     await this.documents.delete(auth.tenantId, id);
   }

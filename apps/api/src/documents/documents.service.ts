@@ -1,4 +1,4 @@
-import { DocumentStatus, ElegansError } from '@elegans/common';
+import { ElegansError } from '@elegans/common';
 import { RetrievalStore } from '@elegans/retrieval';
 import { InvalidCursorError, type DocumentRecord, type Storage } from '@elegans/storage';
 import { Inject, Injectable } from '@nestjs/common';
@@ -8,9 +8,9 @@ import type { Config } from '../../../shared/src/config';
 import { CONFIG, LOGGER, STORAGE } from '../../../shared/src/storage.module';
 import { DocumentQueue } from '../queue/document-queue';
 import { DocumentIntake } from './document-intake';
+import { type DocumentListQuery, uploadFieldsSchema } from './documents.schemas';
 import { receiveMultipart } from './multipart';
 
-const COLLECTION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Multipart framing around the file: boundaries and part headers. */
 const MULTIPART_OVERHEAD = 64 * 1024;
 
@@ -70,8 +70,10 @@ export class DocumentsService {
 
     let committed = false;
     try {
-      const collection = this.parseCollection(fields.collection);
-      const metadata = this.parseMetadata(fields.metadata);
+      const form = uploadFieldsSchema.safeParse(fields);
+      if (!form.success) throw new ElegansError('validation_failed', form.error.issues[0]!.message);
+      const collection = form.data.collection;
+      const metadata = this.parseMetadata(form.data.metadata);
       if (file.bytes === 0) throw new ElegansError('validation_failed', 'the file is empty');
 
       const format = await this.intake.detect(file);
@@ -109,25 +111,15 @@ export class DocumentsService {
     return doc;
   }
 
-  async list(tenantId: string, q: { limit?: string; cursor?: string; collection?: string; status?: string }) {
-    const limit = q.limit === undefined ? 20 : Number(q.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-      throw new ElegansError('validation_failed', 'limit must be an integer from 1 to 100');
-    }
-    const statuses = Object.values(DocumentStatus) as string[];
-    if (q.status !== undefined && !statuses.includes(q.status)) {
-      throw new ElegansError('validation_failed', `status must be one of ${statuses.join(', ')}`);
-    }
-    if (q.collection !== undefined && !COLLECTION.test(q.collection)) {
-      throw new ElegansError('validation_failed', 'invalid collection name');
-    }
+  /** `q` was validated by the route's query schema (documents.schemas.ts). */
+  async list(tenantId: string, q: DocumentListQuery) {
     try {
       return await this.storage.documents.list({
         tenantId,
-        limit,
+        limit: q.limit,
         ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
         ...(q.collection !== undefined ? { collection: q.collection } : {}),
-        ...(q.status !== undefined ? { status: q.status as DocumentStatus } : {}),
+        ...(q.status !== undefined ? { status: q.status } : {}),
       });
     } catch (err) {
       if (err instanceof InvalidCursorError) throw new ElegansError('validation_failed', 'invalid cursor');
@@ -151,14 +143,6 @@ export class DocumentsService {
       await this.storage.blobs.delete(doc.contentHash);
     }
     this.logger.info({ documentId: id, tenantId, jobState }, 'document deleted');
-  }
-
-  private parseCollection(v: string | undefined): string {
-    if (v === undefined || v === '') return 'default';
-    if (!COLLECTION.test(v)) {
-      throw new ElegansError('validation_failed', 'collection: 1-64 letters, digits, ".", "_" or "-"');
-    }
-    return v;
   }
 
   private parseMetadata(v: string | undefined): Record<string, unknown> {

@@ -4,7 +4,7 @@ import type { Config } from '../../../shared/src/config';
 import { CONFIG } from '../../../shared/src/storage.module';
 import { QueryModel } from '../model/query-model';
 import { ModelsService } from '../models/models.service';
-import { embeddingsRequestSchema, type EmbeddingsResponse } from './embeddings.schemas';
+import type { EmbeddingsRequest, EmbeddingsResponse } from './embeddings.schemas';
 
 export interface EmbeddingsLimits {
   maxInputs: number;
@@ -36,8 +36,8 @@ export class EmbeddingsService {
     };
   }
 
-  async embed(tenantId: string, raw: unknown): Promise<EmbeddingsResponse> {
-    const body = parse(raw);
+  /** `body` was validated by the route (embeddings.schemas.ts). */
+  async embed(tenantId: string, body: EmbeddingsRequest): Promise<EmbeddingsResponse> {
     // Unknown model ids are a 404, as OpenAI answers them (the client raises NotFoundError).
     await this.models.get(tenantId, body.model);
     const inputs = typeof body.input === 'string' ? [body.input] : body.input;
@@ -94,27 +94,6 @@ export class EmbeddingsService {
     };
   }
 }
-
-function parse(raw: unknown) {
-  const input = (raw as { input?: unknown } | null)?.input;
-  // Token-id input (number[] or number[][]) is valid for OpenAI; here it gets its own reason.
-  if (Array.isArray(input) && input.length > 0 && input.every(isTokenIds)) {
-    throw new ElegansError(
-      'validation_failed',
-      'input: token-id arrays are not accepted (they would be ids of another tokenizer); send text. ' +
-        'LangChain: OpenAIEmbeddings(check_embedding_ctx_length=False)',
-    );
-  }
-  const parsed = embeddingsRequestSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ElegansError('validation_failed', `${issue.path.join('.') || 'body'}: ${issue.message}`);
-  }
-  return parsed.data;
-}
-
-const isTokenIds = (x: unknown): boolean =>
-  typeof x === 'number' || (Array.isArray(x) && x.every((t) => typeof t === 'number'));
 
 /** Little-endian float32 bytes, base64: what the openai clients decode (toFloat32Array) whatever the host's byte order. */
 export function float32Base64(v: Float32Array): string {

@@ -1,14 +1,16 @@
 import { QueueName } from '@elegans/common';
 import type { Storage } from '@elegans/storage';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Controller, Inject, Res } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Response } from 'express';
 import { STORAGE } from '../../../shared/src/storage.module';
 import { Public } from '../auth/auth.guard';
 import { problem, sendProblem } from '../common/problem';
+import { json, problem as problemResponse } from '../openapi/responses';
+import { ApiGet, ApiTag } from '../openapi/route';
+import { liveSchema, readySchema } from './health.schemas';
 
 async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -22,7 +24,7 @@ async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   }
 }
 
-@ApiTags('operations')
+@ApiTag('operations')
 @Public()
 @Controller('health')
 export class HealthController {
@@ -31,14 +33,15 @@ export class HealthController {
     @InjectQueue(QueueName.Documents) private readonly queue: Queue,
   ) {}
 
-  /** The process is up (no dependencies checked). */
-  @Get('live')
+  @ApiGet('live', { summary: 'The process is up (no dependencies checked)', responses: { 200: json(liveSchema) } })
   live() {
     return { status: 'ok' };
   }
 
-  /** Ready to serve: Redis answers PING and the database answers a query. */
-  @Get('ready')
+  @ApiGet('ready', {
+    summary: 'Ready to serve: Redis answers PING and the database answers a query',
+    responses: { 200: json(readySchema), 503: problemResponse(503, 'Not ready: the detail names the failing checks') },
+  })
   async ready(@Res() res: Response) {
     const checks: Record<string, string> = {};
     try {

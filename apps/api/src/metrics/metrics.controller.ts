@@ -1,7 +1,6 @@
 import { QueueName } from '@elegans/common';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Controller, Header, Inject } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
@@ -9,6 +8,8 @@ import type { Config } from '../../../shared/src/config';
 import { readPipelineMetrics, renderPipelineMetrics } from '../../../shared/src/pipeline-metrics';
 import { CONFIG } from '../../../shared/src/storage.module';
 import { Public } from '../auth/auth.guard';
+import { text } from '../openapi/responses';
+import { ApiGet, ApiTag } from '../openapi/route';
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized', 'paused'] as const;
 
@@ -17,7 +18,7 @@ const JOB_STATES = ['waiting', 'active', 'delayed', 'completed', 'failed', 'prio
  * come from the Redis aggregates the workers write (see shared/pipeline-metrics), so every API
  * replica reports the same cluster-wide numbers.
  */
-@ApiTags('operations')
+@ApiTag('operations')
 @Public()
 @Controller('metrics')
 export class MetricsController {
@@ -41,7 +42,10 @@ export class MetricsController {
     });
   }
 
-  @Get()
+  @ApiGet('', {
+    summary: 'Prometheus metrics (queue depth, stage durations, tokens)',
+    responses: { 200: text('text/plain', 'Prometheus text exposition format 0.0.4') },
+  })
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async metrics(): Promise<string> {
     const client = (await this.queue.client) as unknown as Redis;

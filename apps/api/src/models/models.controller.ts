@@ -1,27 +1,30 @@
-import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Param } from '@nestjs/common';
 import type { AuthContext } from '../auth/auth.guard';
 import { Auth } from '../auth/tenant.decorator';
+import { json, problem } from '../openapi/responses';
+import { ApiGet, ApiTag } from '../openapi/route';
+import { modelIdParams, modelListSchema, modelSchema, type ModelEntry, type ModelList } from './models.schemas';
 import { ModelsService } from './models.service';
 
-@ApiTags('chat')
-@ApiBearerAuth()
+@ApiTag('chat')
 @Controller('v1/models')
 export class ModelsController {
   constructor(private readonly models: ModelsService) {}
 
-  @Get()
-  @ApiOperation({ summary: 'OpenAI-compatible model list: "elegans" and "elegans:<collection>" per collection' })
-  @ApiResponse({ status: 200, description: '{object: "list", data: [{id, object: "model", created, owned_by}]}' })
-  async list(@Auth() auth: AuthContext) {
+  @ApiGet('', {
+    summary: 'OpenAI-compatible model list: "elegans" and "elegans:<collection>" per collection',
+    responses: { 200: json(modelListSchema) },
+  })
+  async list(@Auth() auth: AuthContext): Promise<ModelList> {
     return { object: 'list', data: await this.models.list(auth.tenantId) };
   }
 
-  @Get(':id')
-  @ApiOperation({ summary: 'One model of the list' })
-  @ApiResponse({ status: 200, description: '{id, object: "model", created, owned_by}' })
-  @ApiResponse({ status: 404, description: 'problem+json: not a model of this tenant' })
-  async get(@Auth() auth: AuthContext, @Param('id') id: string) {
+  @ApiGet(':id', {
+    summary: 'One model of the list',
+    params: modelIdParams,
+    responses: { 200: json(modelSchema), 404: problem(404, 'Not a model of this tenant') },
+  })
+  async get(@Auth() auth: AuthContext, @Param('id') id: string): Promise<ModelEntry> {
     return this.models.get(auth.tenantId, id);
   }
 }

@@ -2,15 +2,9 @@ import { ElegansError } from '@elegans/common';
 import type { Storage } from '@elegans/storage';
 import { Inject, Injectable } from '@nestjs/common';
 import { STORAGE } from '../../../shared/src/storage.module';
+import type { ModelEntry } from './models.schemas';
 
-/** One entry of OpenAI's model list: `elegans` (all documents) or `elegans:<collection>`. */
-export interface ModelEntry {
-  id: string;
-  object: 'model';
-  /** Unix seconds: the oldest document of the collection (0 for `elegans` with no documents). */
-  created: number;
-  owned_by: 'elegans';
-}
+export type { ModelEntry };
 
 const BASE_MODEL = 'elegans';
 

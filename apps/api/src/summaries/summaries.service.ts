@@ -9,26 +9,12 @@ import { ElegansError } from '@elegans/common';
 import type { Storage } from '@elegans/storage';
 import { Inject, Injectable } from '@nestjs/common';
 import { STORAGE } from '../../../shared/src/storage.module';
+import type { SummaryView } from './summaries.schemas';
+
+export type { SummaryView };
 
 /** Kept equal to the worker's SUMMARY_RESULT_KIND (apps/worker/src/pipeline/summarize.stage.ts). */
 const SUMMARY_KIND = 'summary';
-
-export interface SummaryView {
-  documentId: string;
-  model: string | null;
-  length: { sentences?: number; words?: number };
-  /** Computed now from stored salience (true) or the stored default summary (false). */
-  onDemand: boolean;
-  summary: (Omit<SummaryCitation, 'index'> & { sentence: number; citation: Citation })[];
-  sections: { title: string; page: number; summary: SummaryView['summary'] }[];
-}
-
-interface Citation {
-  documentId: string;
-  page: number;
-  start: number;
-  end: number;
-}
 
 /**
  * Serves the summary the worker stored; another length is re-selected from the stored per-sentence
