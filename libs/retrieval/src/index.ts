@@ -11,3 +11,4 @@ export * from './beir';
 export * from './liquid';
 export * from './reindex';
 export * from './scope';
+export * from './pg-lexical';
