@@ -9,7 +9,7 @@
  *   npx tsx bench/upload-long.ts FILE [--runs 3] [--variant NAME:KEY=VALUE,KEY=VALUE ...] [--env KEY=VALUE ...]
  *
  * e.g. `--variant exact:MODEL_LANES=1 --variant lanes16:MODEL_LANES=16` (the default pair). `--env` applies
- * to every variant. Build a long PDF with bench/build-long-pdf.ts.
+ * to every variant. Build a long PDF with `eval/merge-pdfs.ts OUT.pdf DIR --times 3 --no-front-matter`.
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';

@@ -1,9 +1,11 @@
 /**
  * Builds a book-length PDF from public PDFs (issue 14's book case): a licence page and a contents page
  * with dot leaders, as a Creative Commons book opens, then every input PDF's pages in order, each paper a
- * "chapter". The output goes where you say (never into the repo); the inputs are only read.
+ * "chapter". With `--no-front-matter` it is a plain page-by-page merge (bench/upload-long.ts's long
+ * input; qpdf is not installed here). The output goes where you say (never into the repo); the inputs
+ * are only read. Files pdf-lib cannot load (corrupt) are skipped and named on stderr.
  *
- *   npx tsx eval/merge-pdfs.ts OUT.pdf ../shared/data/pdfs/papers [--times 1] [--no-front-matter]
+ *   npx tsx eval/merge-pdfs.ts OUT.pdf ../shared/data/pdfs/papers [more files or folders] [--times 1] [--no-front-matter]
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -22,7 +24,7 @@ if (!out || inputs.length === 0) {
 const files = inputs.flatMap((p) =>
   statSync(p).isDirectory()
     ? readdirSync(p)
-        .filter((f) => f.endsWith('.pdf'))
+        .filter((f) => f.toLowerCase().endsWith('.pdf'))
         .sort()
         .map((f) => join(p, f))
     : [p],
@@ -31,15 +33,22 @@ const files = inputs.flatMap((p) =>
 async function main(): Promise<void> {
   const book = await PDFDocument.create();
   const font = await book.embedFont(StandardFonts.Helvetica);
-  const sources = await Promise.all(
-    files.map(async (f) => PDFDocument.load(readFileSync(f), { ignoreEncryption: true })),
-  );
+  const sources: PDFDocument[] = [];
+  const names: string[] = [];
+  for (const f of files) {
+    try {
+      sources.push(await PDFDocument.load(readFileSync(f), { ignoreEncryption: true }));
+      names.push(f);
+    } catch (err) {
+      process.stderr.write(`skipped ${f}: ${(err as Error).message}\n`);
+    }
+  }
   const chapters: { title: string; page: number }[] = [];
   const front = values['no-front-matter'] ? 0 : 2;
   let page = front + 1;
   for (let t = 0; t < Number(values.times); t++)
     sources.forEach((src, i) => {
-      chapters.push({ title: basename(files[i]!, '.pdf').replace(/^[^_]+__/, ''), page });
+      chapters.push({ title: basename(names[i]!, '.pdf').replace(/^[^_]+__/, ''), page });
       page += src.getPageCount();
     });
   if (front) {
@@ -67,8 +76,14 @@ async function main(): Promise<void> {
       const pages = await book.copyPages(src, src.getPageIndices());
       for (const p of pages) book.addPage(p);
     }
-  writeFileSync(out!, await book.save());
-  process.stderr.write(`${out}: ${book.getPageCount()} pages from ${files.length} files × ${values.times}\n`);
+  const bytes = await book.save();
+  writeFileSync(out!, bytes);
+  process.stderr.write(
+    `${out}: ${book.getPageCount()} pages, ${(bytes.length / 1e6).toFixed(1)} MB from ${sources.length} files × ${values.times}\n`,
+  );
 }
 
-void main();
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -33,7 +33,7 @@ interface OutlineNode {
   dest: string | unknown[] | null;
   items: OutlineNode[];
 }
-interface PdfDoc {
+export interface PdfDoc {
   numPages: number;
   getPage(n: number): Promise<PdfPage>;
   getOutline(): Promise<OutlineNode[] | null>;
@@ -65,11 +65,14 @@ function pdfjsDir(name: string): string | undefined {
 
 const MAX_OUTLINE_ENTRIES = 2000;
 
-export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<FormatResult> {
+/**
+ * Opens a PDF with pdf.js under the one set of options Elegans uses everywhere (parsing, OCR fixtures,
+ * evals): no eval, no system or web fonts, no fetching (cmaps, standard fonts and wasm decoders come from
+ * the local pdfjs-dist folder).
+ */
+export async function openPdfJs(bytes: Uint8Array): Promise<{ promise: Promise<PdfDoc>; destroy(): Promise<void> }> {
   const pdfjs = await loadPdfJs();
-  const flags: DocumentFlag[] = [];
-  if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf('/Encrypt') >= 0) flags.push('encrypted');
-  const task = pdfjs.getDocument({
+  return pdfjs.getDocument({
     // pdf.js may transfer (detach) the buffer it is given; hand it a copy so the caller's bytes survive.
     data: new Uint8Array(bytes),
     password: '',
@@ -87,6 +90,13 @@ export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<F
     wasmUrl: pdfjsDir('wasm'),
     cMapPacked: true,
   });
+}
+
+export async function parsePdf(bytes: Uint8Array, ctx: FormatContext): Promise<FormatResult> {
+  const pdfjs = await loadPdfJs();
+  const flags: DocumentFlag[] = [];
+  if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf('/Encrypt') >= 0) flags.push('encrypted');
+  const task = await openPdfJs(bytes);
   let doc: PdfDoc;
   try {
     doc = await task.promise;

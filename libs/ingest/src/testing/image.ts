@@ -1,6 +1,6 @@
-import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { createCanvas } from '@napi-rs/canvas';
+import { openPdfJs } from '../formats/pdf';
+import { renderPage, toGray, type RenderablePage } from '../ocr/render';
 
 /**
  * Image fixtures for OCR tests: the pages of a generated PDF rendered with pdf.js at `dpi`, as
@@ -16,33 +16,16 @@ export interface RenderedPage {
 }
 
 export async function renderPdfPages(source: Uint8Array, dpi: number): Promise<RenderedPage[]> {
-  const pdfjs = (await import('pdfjs-dist/legacy/build/pdf.mjs')) as unknown as {
-    getDocument(src: Record<string, unknown>): { promise: Promise<any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
-  const root = dirname(require.resolve('pdfjs-dist/package.json'));
-  const doc = await pdfjs.getDocument({
-    data: new Uint8Array(source),
-    isEvalSupported: false,
-    disableFontFace: true,
-    useSystemFonts: false,
-    isOffscreenCanvasSupported: false,
-    verbosity: 0,
-    standardFontDataUrl: join(root, 'standard_fonts') + '/',
-  }).promise;
+  const doc = await (await openPdfJs(source)).promise;
   const out: RenderedPage[] = [];
   try {
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
-      const viewport = page.getViewport({ scale: dpi / 72 });
-      const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
-      const ctx = canvas.getContext('2d');
-      ctx.fillStyle = '#ffffff';
-      ctx.fillRect(0, 0, canvas.width, canvas.height);
-      await page.render({ canvasContext: ctx, viewport, canvas }).promise;
+      const { canvas, rgba, width, height } = await renderPage(page as RenderablePage, dpi);
       out.push({
-        width: canvas.width,
-        height: canvas.height,
-        rgba: ctx.getImageData(0, 0, canvas.width, canvas.height).data,
+        width,
+        height,
+        rgba,
         png: withPngDpi(canvas.toBuffer('image/png'), dpi),
         jpeg: canvas.toBuffer('image/jpeg', 92),
       });
@@ -126,12 +109,7 @@ export function grayTiff(pages: { width: number; height: number; rgba: Uint8Clam
     ifd.writeUInt32LE(next, 2 + TAGS * 12);
     ifd.writeUInt32LE(dpi, 2 + TAGS * 12 + 4);
     ifd.writeUInt32LE(1, 2 + TAGS * 12 + 8);
-    const gray = Buffer.alloc(pixels);
-    for (let j = 0; j < pixels; j++) {
-      const q = j * 4;
-      gray[j] = (p.rgba[q]! * 77 + p.rgba[q + 1]! * 150 + p.rgba[q + 2]! * 29) >> 8;
-    }
-    parts.push(ifd, gray);
+    parts.push(ifd, Buffer.from(toGray(p.rgba, p.width, p.height)));
     offset = dataAt + pixels;
   });
   return Buffer.concat(parts);
