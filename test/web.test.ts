@@ -267,7 +267,13 @@ describe.skipIf(!CHROMIUM)('web app in headless Chromium', () => {
     await page.getByLabel('Question').fill('How much drinking water does the reservoir hold?');
     await page.keyboard.press('Enter');
     const answered = page.locator('.turn.assistant[data-answered]');
-    await answered.waitFor({ timeout: 30_000 });
+    // A failed chat request removes the turn and shows an alert: fail with its text, not a timeout.
+    const failed = page.locator('p.error[role="alert"]');
+    await answered.or(failed).first().waitFor({ timeout: 30_000 });
+    if (await failed.isVisible()) {
+      await shot(page, 'ask-failed');
+      throw new Error(`ask failed in the browser: ${await failed.textContent()}`);
+    }
     expect(await answered.locator('a.cite').count()).toBeGreaterThan(0);
     await shot(page, 'ask');
     await page.getByRole('button', { name: 'New conversation' }).click();
