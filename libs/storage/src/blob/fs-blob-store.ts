@@ -78,6 +78,9 @@ export class FsBlobStore implements BlobStore {
         source.pipe(out);
       });
     } catch (err) {
+      // The temp file is opened asynchronously: an upload refused before the open finished would
+      // otherwise see its file created after the discard below. Wait for the stream to close first.
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       await pending.discard();
       throw err;
     }
