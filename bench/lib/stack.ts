@@ -71,10 +71,20 @@ export interface Stack {
   env: Record<string, string>;
   api: Proc;
   workers: Proc[];
+  /** Each worker's DATA_DIR (all `dataDir` unless `ownDataDirs`). */
+  workerDataDirs: string[];
   stop(): Promise<void>;
 }
 
-export async function startStack(opts: { workers: number; env?: Record<string, string> }): Promise<Stack> {
+/**
+ * `ownDataDirs`: every worker gets a DATA_DIR of its own, as on separate machines (with DATABASE_URL
+ * nothing is shared through the disk then; without it the workers could not see the API's files).
+ */
+export async function startStack(opts: {
+  workers: number;
+  env?: Record<string, string>;
+  ownDataDirs?: boolean;
+}): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'elegans-bench-'));
   const redis = process.env.REDIS_URL ? null : await startPrivateRedis(dataDir, { persist: false });
   const redisUrl = process.env.REDIS_URL ?? redis!.url;
@@ -99,8 +109,11 @@ export async function startStack(opts: { workers: number; env?: Record<string, s
   if (r.status !== 0) throw new Error(`keys create failed: ${r.stderr}`);
   const key = (JSON.parse(r.stdout) as { key: string }).key;
   const api = await launch('apps/api/src/main.js', env, 'api listening');
+  const workerDataDirs = Array.from({ length: opts.workers }, () =>
+    opts.ownDataDirs ? mkdtempSync(join(tmpdir(), 'elegans-bench-worker-')) : dataDir,
+  );
   const workers = await Promise.all(
-    Array.from({ length: opts.workers }, () => launch('apps/worker/src/main.js', env, 'worker ready')),
+    workerDataDirs.map((dir) => launch('apps/worker/src/main.js', { ...env, DATA_DIR: dir }, 'worker ready')),
   );
   const url = `http://127.0.0.1:${api.ready.port as number}`;
   return {
@@ -110,12 +123,13 @@ export async function startStack(opts: { workers: number; env?: Record<string, s
     env,
     api,
     workers,
+    workerDataDirs,
     async stop() {
       for (const p of [api, ...workers])
         if (p.proc.exitCode === null && p.proc.signalCode === null) p.proc.kill('SIGTERM');
       await Promise.all([api, ...workers].map((p) => p.exited));
       await redis?.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      for (const dir of new Set([dataDir, ...workerDataDirs])) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

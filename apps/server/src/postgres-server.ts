@@ -47,12 +47,21 @@ function run(cmd: string[], what: string): void {
     throw new Error(`${what} failed (${r.status}): ${r.error?.message ?? ''}${r.stderr}${r.stdout}`);
 }
 
+/** Server settings of the throwaway server: nothing here must survive a power cut. */
+const THROWAWAY_SETTINGS: Record<string, string> = {
+  fsync: 'off',
+  synchronous_commit: 'off',
+  full_page_writes: 'off',
+  max_connections: '200',
+};
+
 /**
  * A throwaway PostgreSQL 15 server for the test suites and benchmarks: initdb into a temporary
  * directory, a free loopback port, the socket in the same directory, fsync off (nothing here must
- * survive a power cut). Resolves once it accepts connections (`pg_ctl -w`).
+ * survive a power cut). `settings` override those `-c` settings (a benchmark that compares with a
+ * durable SQLite turns fsync back on). Resolves once it accepts connections (`pg_ctl -w`).
  */
-export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+export async function startPrivatePostgres(settings: Record<string, string> = {}): Promise<PrivatePostgres> {
   if (!hasPostgresServer()) throw new Error(POSTGRES_INSTALL_HINT);
   const as = runAs();
   const wrap = as?.wrap ?? ((cmd: string[]) => cmd);
@@ -64,7 +73,10 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     'initdb',
   );
   const port = await freePort();
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  const conf = Object.entries({ ...THROWAWAY_SETTINGS, ...settings })
+    .map(([k, v]) => ` -c ${k}=${v}`)
+    .join('');
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${conf}`;
   const pgCtl = (...args: string[]) => wrap([join(PG_BIN_DIR, 'pg_ctl'), '-D', data, ...args]);
   const start = () => run(pgCtl('-o', opts, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'), 'pg_ctl start');
   const stop = () => run(pgCtl('-m', 'fast', '-w', '-t', '60', 'stop'), 'pg_ctl stop');
