@@ -227,6 +227,14 @@ async function main() {
       search: { p50: ratio((b) => b.searchMs, median), p95: ratio((b) => b.searchMs, p95) },
       ask: { p50: ratio((b) => b.askMs, median), p95: ratio((b) => b.askMs, p95) },
     };
+    // Same document / same query and round on both: the median of those pairs' ratios is the
+    // least sensitive to a neighbour's load (both halves of a pair ran back to back).
+    const paired = (f: (b: Backend) => number[]) => Math.round(median(f(p).map((x, i) => x / f(s)[i]!)) * 100) / 100;
+    out.pairedRatioMedian = {
+      uploadToReady: paired((b) => b.readyMs),
+      search: paired((b) => b.searchMs),
+      ask: paired((b) => b.askMs),
+    };
     out.agreementPct = { searchTop: agree((b) => b.tops), askAnswer: agree((b) => b.answers) };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } finally {

@@ -7,7 +7,8 @@
  * document is ready. docs/min = documents / (last ready − first upload). Worker counts run in the
  * order given, then in reverse order for --rounds 2 (a neighbour's load then hits each count alike);
  * the median per count is reported, with its ratio to 1 worker and the machine's CPU use during
- * the runs (/proc/stat: busy share of all cores).
+ * the runs (/proc/stat: busy share of all cores, neighbours included) and the cores the workers
+ * themselves got (their CPU seconds over the wall time).
  *
  *   npx tsx bench/workers-throughput.ts [--docs 40] [--pages 24] [--workers 1,2,4] [--rounds 2]
  *     [--papers ../shared/data/pdfs/papers] [--env KEY=VALUE ...]
@@ -79,11 +80,24 @@ function cpuTimes(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
+/** CPU seconds (user + system, every thread) a process has used so far, from /proc/<pid>/stat. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100 on Linux)
+  } catch {
+    return 0;
+  }
+}
+
 interface Run {
   workers: number;
   seconds: number;
   docsPerMin: number;
   cpuBusyPct: number;
+  /** Cores the workers used on average (their CPU seconds / wall seconds): what they got of the machine. */
+  workerCores: number;
   workerPeakRssMb: number;
   perWorkerDocs: number[];
 }
@@ -98,6 +112,7 @@ async function once(workers: number, docs: Doc[], adminUrl: string, tag: string)
   try {
     const auth = { Authorization: `Bearer ${stack.key}` };
     const cpu0 = cpuTimes();
+    const workerCpu0 = stack.workers.reduce((a, w) => a + cpuSeconds(w.proc.pid!), 0);
     const t0 = performance.now();
     // Upload everything, a few at a time (the API streams and hashes each file; it is not the subject).
     const ids: string[] = [];
@@ -133,12 +148,14 @@ async function once(workers: number, docs: Doc[], adminUrl: string, tag: string)
     }
     const seconds = (performance.now() - t0) / 1000;
     const cpu1 = cpuTimes();
+    const workerCpu = stack.workers.reduce((a, w) => a + cpuSeconds(w.proc.pid!), 0) - workerCpu0;
     const perWorkerDocs = stack.workers.map((w) => (w.log().match(/"msg":"document ready"/g) ?? []).length);
     return {
       workers,
       seconds: Math.round(seconds * 10) / 10,
       docsPerMin: Math.round((docs.length / seconds) * 60 * 10) / 10,
       cpuBusyPct: Math.round((100 * (cpu1.busy - cpu0.busy)) / (cpu1.total - cpu0.total)),
+      workerCores: Math.round((workerCpu / seconds) * 100) / 100,
       workerPeakRssMb: Math.round(peak),
       perWorkerDocs,
     };
@@ -171,6 +188,7 @@ async function main() {
       docsPerMin: median(rs.map((x) => x.docsPerMin)),
       seconds: median(rs.map((x) => x.seconds)),
       cpuBusyPct: median(rs.map((x) => x.cpuBusyPct)),
+      workerCores: median(rs.map((x) => x.workerCores)),
       workerPeakRssMb: Math.max(...rs.map((x) => x.workerPeakRssMb)),
       runs: rs.map((x) => ({ docsPerMin: x.docsPerMin, perWorkerDocs: x.perWorkerDocs })),
     };

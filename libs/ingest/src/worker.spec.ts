@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { isElegansError } from '@elegans/common';
 import { parseDocument } from './parse';
 import { makePdf, scanPdf } from './testing';
@@ -92,6 +92,23 @@ describe('parseInWorker', () => {
     const p = parseInWorker(pdf, { signal: ac.signal });
     ac.abort();
     expect(await codeOf(p)).toBe('cancelled');
+  });
+
+  it('never hands a parse to an idle thread that its idle timer is terminating', async () => {
+    // Regression (bench/workers-throughput.ts, 4 workers on 2 cores): a thread idle for 15 s was
+    // terminated but stayed in the pool until its exit event, so a parse acquired in between got
+    // "parser thread exited with code 1", a permanent parse_failed for a sound document.
+    const pdf = await makePdf({ pages });
+    const limits = { workerMemoryMb: 1000 }; // a pool entry of its own
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      await parseInWorker(pdf, { limits }); // the thread goes idle with its (fake) idle timer
+      vi.advanceTimersByTime(15_000); // the idle timer fires: terminate() has begun, exit not yet seen
+    } finally {
+      vi.useRealTimers();
+    }
+    const doc = await parseInWorker(pdf, { limits });
+    expect(doc.pages).toHaveLength(6);
   });
 
   it('classifies error codes from inside the worker', async () => {

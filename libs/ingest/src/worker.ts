@@ -84,11 +84,17 @@ function release(w: PooledWorker, heapMb: number): void {
   }
   w.worker.unref();
   w.worker.on('error', () => undefined);
-  w.worker.on('exit', () => {
+  const leave = () => {
     const k = idle.indexOf(w);
     if (k >= 0) idle.splice(k, 1);
-  });
-  w.idleTimer = setTimeout(() => void w.worker.terminate(), IDLE_MS);
+  };
+  w.worker.on('exit', leave);
+  // Out of the pool before terminate(): its exit event comes later, and a parse acquiring the
+  // thread in between would die with it ("parser thread exited with code 1").
+  w.idleTimer = setTimeout(() => {
+    leave();
+    void w.worker.terminate();
+  }, IDLE_MS);
   w.idleTimer.unref();
   idle.push(w);
 }
