@@ -200,18 +200,13 @@ describe.skipIf(!postgresUrl)('two machines without a shared disk (DATABASE_URL,
   });
 
   it('no DATA_DIR holds a database file: only the blob cache and staging', () => {
-    for (const e of envs) {
-      const top = readdirSync(e.dataDir).sort();
-      expect(
-        top.filter((n) => n !== 'cache' && n !== 'tmp'),
-        e.dataDir,
-      ).toEqual([]);
-      const files = filesUnder(e.dataDir);
-      expect(
-        files.filter((f) => /\.(db|sqlite\d?)(-wal|-shm|-journal)?$/.test(f)),
-        e.dataDir,
-      ).toEqual([]);
-    }
+    const names = ['api A', 'api B', 'worker 1', 'worker 2'];
+    const strays = (pick: (e: Env) => string[]) => Object.fromEntries(envs.map((e, i) => [names[i]!, pick(e)]));
+    const none = Object.fromEntries(names.map((n) => [n, []]));
+    expect(strays((e) => readdirSync(e.dataDir).filter((n) => n !== 'cache' && n !== 'tmp'))).toEqual(none);
+    expect(
+      strays((e) => filesUnder(e.dataDir).filter((f) => /\.(db|sqlite\d?)(-wal|-shm|-journal)?$/.test(f))),
+    ).toEqual(none);
     // The APIs staged every upload in tmp and left nothing behind there.
     for (const e of envs.slice(0, 2)) expect(filesUnder(e.dataDir).filter((f) => !f.startsWith('cache/'))).toEqual([]);
   });
