@@ -8,7 +8,8 @@
  * order given, then in reverse order for --rounds 2 (a neighbour's load then hits each count alike);
  * the median per count is reported, with its ratio to 1 worker and the machine's CPU use during
  * the runs (/proc/stat: busy share of all cores, neighbours included) and the cores the workers
- * themselves got (their CPU seconds over the wall time).
+ * themselves got (their CPU seconds over the wall time). Their CPU seconds per document give the
+ * ceiling on this machine (every core to the workers): cores × 60 / CPU seconds per document.
  *
  *   npx tsx bench/workers-throughput.ts [--docs 40] [--pages 24] [--workers 1,2,4] [--rounds 2]
  *     [--papers ../shared/data/pdfs/papers] [--env KEY=VALUE ...]
@@ -98,6 +99,8 @@ interface Run {
   cpuBusyPct: number;
   /** Cores the workers used on average (their CPU seconds / wall seconds): what they got of the machine. */
   workerCores: number;
+  /** The workers' CPU seconds per document: the cost, whatever share of the machine they got. */
+  workerCpuSecPerDoc: number;
   workerPeakRssMb: number;
   perWorkerDocs: number[];
 }
@@ -156,6 +159,7 @@ async function once(workers: number, docs: Doc[], adminUrl: string, tag: string)
       docsPerMin: Math.round((docs.length / seconds) * 60 * 10) / 10,
       cpuBusyPct: Math.round((100 * (cpu1.busy - cpu0.busy)) / (cpu1.total - cpu0.total)),
       workerCores: Math.round((workerCpu / seconds) * 100) / 100,
+      workerCpuSecPerDoc: Math.round((workerCpu / docs.length) * 100) / 100,
       workerPeakRssMb: Math.round(peak),
       perWorkerDocs,
     };
@@ -189,6 +193,9 @@ async function main() {
       seconds: median(rs.map((x) => x.seconds)),
       cpuBusyPct: median(rs.map((x) => x.cpuBusyPct)),
       workerCores: median(rs.map((x) => x.workerCores)),
+      workerCpuSecPerDoc: median(rs.map((x) => x.workerCpuSecPerDoc)),
+      /** docs/min if the workers had every core of this machine to themselves. */
+      ceilingDocsPerMin: Math.round((cpus().length * 60) / median(rs.map((x) => x.workerCpuSecPerDoc))),
       workerPeakRssMb: Math.max(...rs.map((x) => x.workerPeakRssMb)),
       runs: rs.map((x) => ({ docsPerMin: x.docsPerMin, perWorkerDocs: x.perWorkerDocs })),
     };
