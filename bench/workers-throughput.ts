@@ -185,15 +185,16 @@ async function main() {
   } finally {
     await server.stop();
   }
+  const r2 = (x: number) => Math.round(x * 100) / 100;
   const byCount = COUNTS.map((n) => {
     const rs = runs.filter((x) => x.workers === n);
     return {
       workers: n,
-      docsPerMin: median(rs.map((x) => x.docsPerMin)),
-      seconds: median(rs.map((x) => x.seconds)),
-      cpuBusyPct: median(rs.map((x) => x.cpuBusyPct)),
-      workerCores: median(rs.map((x) => x.workerCores)),
-      workerCpuSecPerDoc: median(rs.map((x) => x.workerCpuSecPerDoc)),
+      docsPerMin: r2(median(rs.map((x) => x.docsPerMin))),
+      seconds: r2(median(rs.map((x) => x.seconds))),
+      cpuBusyPct: r2(median(rs.map((x) => x.cpuBusyPct))),
+      workerCores: r2(median(rs.map((x) => x.workerCores))),
+      workerCpuSecPerDoc: r2(median(rs.map((x) => x.workerCpuSecPerDoc))),
       /** docs/min if the workers had every core of this machine to themselves. */
       ceilingDocsPerMin: Math.round((cpus().length * 60) / median(rs.map((x) => x.workerCpuSecPerDoc))),
       workerPeakRssMb: Math.max(...rs.map((x) => x.workerPeakRssMb)),
