@@ -7,7 +7,7 @@ import { MIGRATION_SETS } from '../../../shared/src/migrations';
 export const summary =
   'reindex [--tenant T] [--all] [--json]: re-embed indexed documents after a model change (no re-parse)';
 
-const HELP = `usage: elegans reindex [--db FILE] [--tenant ID] [--all] [--model DIR] [--json]
+export const USAGE = `usage: elegans reindex [--db FILE] [--tenant ID] [--all] [--model DIR] [--json]
 
 Re-embeds the passages and sentences already in the retrieval index with the current liquid model,
 reading them back from SQLite (no re-parse), and replaces their vectors. By default only documents
@@ -34,7 +34,7 @@ export async function run(argv: string[]): Promise<number> {
     },
   });
   if (values.help) {
-    process.stderr.write(HELP);
+    process.stderr.write(USAGE);
     return 0;
   }
   const path = values.db ?? parseConfig(process.env).DATABASE_PATH;
