@@ -15,6 +15,8 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   'eval retrieval': () => import('./commands/eval-retrieval.js'),
   'eval summaries': () => import('./commands/eval-summaries.js'),
   'keys create': () => import('./commands/keys-create.js'),
+  'keys list': () => import('./commands/keys-list.js'),
+  'keys revoke': () => import('./commands/keys-revoke.js'),
   parse: () => import('./commands/parse.js'),
   reindex: () => import('./commands/reindex.js'),
 };
