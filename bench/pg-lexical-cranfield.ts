@@ -33,7 +33,7 @@ async function main() {
 
   // SQLite: exactly what `elegans eval retrieval` runs for bm25.
   const index = buildBeirIndex(col, texts, null, null);
-  const retriever = new Retriever(index.store, null);
+  const retriever = new Retriever(index.repo, null);
   const liteRuns = new Map<string, string[]>();
   const liteMs: number[] = [];
   for (const [qid, q] of col.queries) {

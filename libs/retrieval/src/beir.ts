@@ -7,7 +7,8 @@ import { runMigrations } from '@elegans/storage';
 import { evaluateRuns, type Qrels, type RankingMetrics } from './metrics';
 import { Retriever, type RetrieverOptions } from './retriever';
 import { RETRIEVAL_MIGRATIONS } from './schema';
-import { RetrievalStore } from './store';
+import type { RetrievalRepository } from './repository';
+import { RetrievalStore, SqliteRetrievalRepository } from './store';
 import type { QueryEmbedder, SearchMode } from './types';
 
 export interface BeirDoc {
@@ -103,7 +104,10 @@ export interface BeirEvalResult {
 const TENANT = 'beir';
 
 export interface BeirIndex {
-  store: RetrievalStore;
+  /** What the Retriever ranks through (SQLite here; PostgreSQL in bench/pg-lexical-cranfield.ts). */
+  repo: RetrievalRepository;
+  /** The SQLite store under `repo` (buildBeirIndex only). */
+  store?: RetrievalStore;
   /** passage id → BEIR document id */
   ids: Map<number, string>;
   close(): void;
@@ -135,7 +139,7 @@ export function buildBeirIndex(
       ids.set(passageIds[0]!, d.id);
     });
   })();
-  return { store, ids, close: () => db.close() };
+  return { repo: new SqliteRetrievalRepository(store), store, ids, close: () => db.close() };
 }
 
 /** Runs every judged query through one mode and scores the top 100. */
@@ -172,7 +176,7 @@ export async function runBeirEval(col: BeirCollection, opts: BeirEvalOptions = {
   const tIndex = performance.now() - t1;
   log(`indexed ${col.corpus.length} documents in ${Math.round(tIndex)} ms`);
 
-  const retriever = new Retriever(index.store, vectors ? opts.embedder! : null, opts.retriever);
+  const retriever = new Retriever(index.repo, vectors ? opts.embedder! : null, opts.retriever);
   const modes: SearchMode[] = vectors ? ['lexical', 'dense', 'hybrid'] : ['lexical'];
   const results: Partial<Record<SearchMode, RankingMetrics>> = {};
   const searchMs: Record<string, number> = {};
