@@ -538,8 +538,9 @@ export class PgRetrievalRepository implements RetrievalRepository {
     }
     // COLLATE "C": the byte order SQLite's ORDER BY gives, whatever the database's collation.
     const r = await this.pool.query<{ tenantId: string; documentId: string }>(
-      `SELECT DISTINCT u.tenant_id AS "tenantId", u.document_id AS "documentId" FROM rt_passages u
+      `SELECT u.tenant_id AS "tenantId", u.document_id AS "documentId" FROM rt_passages u
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       GROUP BY u.tenant_id, u.document_id
        ORDER BY u.tenant_id COLLATE "C", u.document_id COLLATE "C"`,
       params,
     );
