@@ -142,6 +142,34 @@ export function buildBeirIndex(
   return { repo: new SqliteRetrievalRepository(store), store, ids, close: () => db.close() };
 }
 
+/**
+ * Indexes a collection (one passage per document) into any repository, one indexDocument per
+ * document, as the worker writes (the PostgreSQL side of bench/pg-lexical-cranfield.ts).
+ */
+export async function indexBeirInto(
+  repo: RetrievalRepository,
+  col: BeirCollection,
+  texts: string[],
+  vectors: Float32Array[] | null,
+  modelVersion: string | null,
+): Promise<Map<number, string>> {
+  const ids = new Map<number, string>();
+  for (const [i, d] of col.corpus.entries()) {
+    const text = texts[i]!;
+    const { passageIds } = await repo.indexDocument({
+      tenantId: TENANT,
+      documentId: d.id,
+      passages: [
+        { index: 0, start: 0, end: text.length, pageStart: 1, pageEnd: 1, text, sentenceStart: 0, sentenceEnd: 0 },
+      ],
+      sentences: [],
+      vectors: vectors && modelVersion ? { modelVersion, passages: [vectors[i]!] } : undefined,
+    });
+    ids.set(passageIds[0]!, d.id);
+  }
+  return ids;
+}
+
 /** Runs every judged query through one mode and scores the top 100. */
 export async function evaluateMode(
   retriever: Retriever,

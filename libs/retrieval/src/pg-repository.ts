@@ -289,7 +289,7 @@ export interface PgRetrievalRepositoryOptions {
   /** The stemmer FTS5's `porter` stands for (libs/analysis's porterStem in the service). */
   stem: Stemmer;
   /**
-   * Service mode: index only documents that still exist in storage's `documents` (row share-locked for
+   * Service mode: index only documents that still exist in storage's `documents` (row key-share-locked for
    * the transaction), so a delete racing an indexing job can never leave rows behind.
    */
   requireDocument?: boolean;
@@ -330,7 +330,7 @@ export class PgRetrievalRepository implements RetrievalRepository {
     const scope = scopeTokens(input.tenantId, collection, input.documentId);
     return inTransaction(this.pool, async (c) => {
       if (this.requireDocument) {
-        const doc = await c.query('SELECT 1 FROM documents WHERE id = $1 FOR SHARE', [input.documentId]);
+        const doc = await c.query('SELECT 1 FROM documents WHERE id = $1 FOR KEY SHARE', [input.documentId]);
         if (doc.rowCount === 0) return { passageIds: [], sentenceIds: [] };
       }
       await c.query('SELECT rt_delete_document($1, false)', [input.documentId]);
