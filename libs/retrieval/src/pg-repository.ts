@@ -213,6 +213,8 @@ const UNITS: Record<UnitKind, string> = { passage: 'rt_passages', sentence: 'rt_
 const VECTOR_PAGE = 5000;
 /** Past this many changed documents, one full reload is cheaper than reloading each. */
 const MAX_INCREMENTAL_DOCUMENTS = 2000;
+/** Every this many change numbers, a write prunes the change log of entries older than the retention. */
+const PRUNE_EVERY = 1000;
 
 interface PassageRow {
   id: string;
@@ -293,6 +295,11 @@ export interface PgRetrievalRepositoryOptions {
    * the transaction), so a delete racing an indexing job can never leave rows behind.
    */
   requireDocument?: boolean;
+  /**
+   * How long change-log entries are kept (default 24 h; the newest is always kept). A process whose
+   * cursor is older than the oldest entry left reloads its vectors in full, so pruning never loses a change.
+   */
+  changeRetentionMs?: number;
 }
 
 /**
@@ -307,6 +314,7 @@ export class PgRetrievalRepository implements RetrievalRepository {
   private readonly lex: PgLexicalIndex;
   private readonly stem: Stemmer;
   private readonly requireDocument: boolean;
+  private readonly retentionMs: number;
 
   constructor(
     readonly pool: PgPool,
@@ -315,6 +323,42 @@ export class PgRetrievalRepository implements RetrievalRepository {
     this.stem = options.stem;
     this.lex = new PgLexicalIndex(pool, options.stem);
     this.requireDocument = options.requireDocument ?? false;
+    this.retentionMs = options.changeRetentionMs ?? 24 * 3600_000;
+  }
+
+  /** Logs a change (numbered in commit order, see rt_log_change); returns its number. */
+  private async logChange(
+    c: PgClient,
+    documentId: string,
+    op: 'index' | 'vectors',
+    kind: UnitKind | null,
+    version: string | null,
+  ): Promise<number> {
+    const r = await c.query<{ seq: string }>('SELECT rt_log_change($1, $2, $3, $4)::text AS seq', [
+      documentId,
+      op,
+      kind,
+      version,
+    ]);
+    return Number(r.rows[0]!.seq);
+  }
+
+  /** After a commit whose change number is a multiple of PRUNE_EVERY: drop old entries (best effort). */
+  private async maybePrune(seq: number): Promise<void> {
+    if (seq % PRUNE_EVERY !== 0) return;
+    await this.pruneChanges(this.retentionMs).catch(() => undefined);
+  }
+
+  /** Removes change-log entries older than `olderThanMs`, always keeping the newest. Returns how many. */
+  async pruneChanges(olderThanMs: number): Promise<number> {
+    const r = await this.pool.query(
+      // A prefix by number (a long transaction may number later than a younger one): readers detect
+      // a pruned gap from min(seq).
+      `DELETE FROM rt_changes WHERE seq < (SELECT max(seq) FROM rt_changes)
+         AND seq <= (SELECT max(seq) FROM rt_changes WHERE at < now() - make_interval(secs => $1::float8 / 1000))`,
+      [olderThanMs],
+    );
+    return r.rowCount ?? 0;
   }
 
   async indexDocument(input: IndexDocumentInput): Promise<{ passageIds: number[]; sentenceIds: number[] }> {
@@ -328,7 +372,8 @@ export class PgRetrievalRepository implements RetrievalRepository {
     }
     const collection = input.collection ?? null;
     const scope = scopeTokens(input.tenantId, collection, input.documentId);
-    return inTransaction(this.pool, async (c) => {
+    let seq = 0;
+    const out = await inTransaction(this.pool, async (c) => {
       if (this.requireDocument) {
         const doc = await c.query('SELECT 1 FROM documents WHERE id = $1 FOR KEY SHARE', [input.documentId]);
         if (doc.rowCount === 0) return { passageIds: [], sentenceIds: [] };
@@ -398,9 +443,11 @@ export class PgRetrievalRepository implements RetrievalRepository {
         }));
       await this.lex.add('passage', unit(passageIds, p), c);
       await this.lex.add('sentence', unit(sentenceIds, s), c);
-      await c.query('SELECT rt_log_change($1, $2, NULL, $3)', [input.documentId, 'index', v?.modelVersion ?? null]);
+      seq = await this.logChange(c, input.documentId, 'index', null, v?.modelVersion ?? null);
       return { passageIds, sentenceIds };
     });
+    await this.maybePrune(seq);
+    return out;
   }
 
   private async insertVectors(
@@ -433,7 +480,8 @@ export class PgRetrievalRepository implements RetrievalRepository {
   }
 
   async replaceVectors(documentId: string, kind: UnitKind, modelVersion: string, vectors: Float32Array[]) {
-    return inTransaction(this.pool, async (c) => {
+    let seq = 0;
+    const n = await inTransaction(this.pool, async (c) => {
       const rows = (
         await c.query<{ id: string; tenant_id: string }>(
           `SELECT id, tenant_id FROM ${UNITS[kind]} WHERE document_id = $1 ORDER BY idx FOR UPDATE`,
@@ -457,9 +505,11 @@ export class PgRetrievalRepository implements RetrievalRepository {
           modelVersion,
         );
       }
-      await c.query('SELECT rt_log_change($1, $2, $3, $4)', [documentId, 'vectors', kind, modelVersion]);
+      seq = await this.logChange(c, documentId, 'vectors', kind, modelVersion);
       return rows.length;
     });
+    await this.maybePrune(seq);
+    return n;
   }
 
   async deleteDocument(documentId: string): Promise<number> {
@@ -563,8 +613,8 @@ export class PgRetrievalRepository implements RetrievalRepository {
   /**
    * The cursor is a change-log position. Unchanged `max(seq)` answers null (one index lookup); else,
    * in one REPEATABLE READ snapshot: the head position, the documents changed since the cursor (their
-   * rows removed from the sink, then their current rows added), or everything when there is no cursor
-   * or too many changed documents.
+   * rows removed from the sink, then their current rows added), or everything when there is no cursor,
+   * too many changed documents, or entries after the cursor may have been pruned (cursor + 1 < min).
    */
   async readVectors(
     kind: UnitKind,
@@ -577,10 +627,14 @@ export class PgRetrievalRepository implements RetrievalRepository {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const head = (await client.query<{ seq: string }>('SELECT coalesce(max(seq), 0)::text AS seq FROM rt_changes'))
-        .rows[0]!.seq;
+      const ends = (
+        await client.query<{ head: string; low: string }>(
+          'SELECT coalesce(max(seq), 0)::text AS head, coalesce(min(seq), 0)::text AS low FROM rt_changes',
+        )
+      ).rows[0]!;
+      const head = ends.head;
       let docs: string[] | null = null;
-      if (cursor !== null) {
+      if (cursor !== null && BigInt(cursor) + 1n >= BigInt(ends.low)) {
         const changed = await client.query<{ d: string }>(
           'SELECT DISTINCT document_id AS d FROM rt_changes WHERE seq > $1 AND seq <= $2',
           [cursor, head],

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { runMigrations, storageMigrations } from '@elegans/storage';
 import { retrievalBackends, type OpenedIndex } from '../../../test/support/retrieval-backends';
 import { DenseIndex } from './dense-index';
+import type { PgRetrievalRepository } from './pg-repository';
 import { normalize } from './quantize';
 import type { RetrievalRepository } from './repository';
 import { Retriever } from './retriever';
@@ -277,6 +278,30 @@ describe.each(BACKENDS)('$name retrieval repository + Retriever (lexical)', (bac
     expect(dense.size).toBe(0);
   });
 
+  it.runIf(backend.name === 'postgres')('a pruned change log makes a lagging index reload in full', async () => {
+    const repo = (await open()) as PgRetrievalRepository;
+    const v = normalize(Float32Array.from([1, 0, 0, 0]));
+    const put = async (id: string) => {
+      const input = doc('t1', id, [[`Nozzle flow ${id}.`]]);
+      input.vectors = { modelVersion: 'm1', passages: [v], sentences: [v] };
+      await repo.indexDocument(input);
+    };
+    await put('a');
+    const lagging = new DenseIndex(last.another(), 'passage', 'm1');
+    await lagging.refresh();
+    await put('b');
+    await put('c');
+    await repo.deleteDocument('a');
+    // Everything but the newest entry goes: the lagging index cannot replay b and c, so it reloads.
+    expect(await repo.pruneChanges(-60_000)).toBe(3);
+    expect(await count('rt_changes')).toBe(1);
+    await lagging.refresh();
+    expect(lagging.size).toBe(2);
+    await put('d');
+    await lagging.refresh();
+    expect(lagging.size).toBe(3);
+  });
+
   it('concurrent writers from several connections: every vector reaches an index that refreshes meanwhile', async () => {
     const first = await open();
     const writers = [first, last.another(), last.another()];
@@ -299,7 +324,7 @@ describe.each(BACKENDS)('$name retrieval repository + Retriever (lexical)', (bac
     done = true;
     await polling;
     await reader.refresh();
-    // 24 indexed, 6 deleted (i = 1, 4 of each writer... and 7 is not deleted): rows match the table.
+    // 24 indexed, 6 deleted (i = 1 and 4 of each writer): the index holds exactly the table's rows.
     expect(reader.size).toBe(await count("rt_vectors WHERE kind = 'passage'"));
     expect(reader.size).toBe(24 - 3 * 2);
   });
