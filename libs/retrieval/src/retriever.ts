@@ -207,10 +207,15 @@ export class Retriever {
     // The model runs on ONNX Runtime's threads: start it, then do the database work meanwhile.
     const pending = this.embedder!.embedQuery(query);
     let idx: DenseIndex;
-    let lex: ScoredId[] = [];
+    let lex: ScoredId[];
     try {
-      idx = (await this.denseIndex(unit))!;
-      if (mode !== 'dense') lex = await this.repo.lexical(unit, query, filter, n);
+      // The vector index catches up with the database while the repository ranks BM25 candidates.
+      const [i, l] = await Promise.all([
+        this.denseIndex(unit),
+        mode === 'dense' ? [] : this.repo.lexical(unit, query, filter, n),
+      ]);
+      idx = i!;
+      lex = l;
     } catch (err) {
       await pending.catch(() => undefined);
       throw err;
