@@ -19,6 +19,7 @@ import { ContentService } from './content/content.service';
 import { EmbeddingsController } from './embeddings/embeddings.controller';
 import { EmbeddingsService } from './embeddings/embeddings.service';
 import { QueryModel } from './model/query-model';
+import { QueryRetrieval } from './retrieval/query-retrieval';
 import { ModelsController } from './models/models.controller';
 import { ModelsService } from './models/models.service';
 import { ProblemFilter } from './common/problem.filter';
@@ -74,6 +75,7 @@ export class AppModule {
         ChatService,
         ModelsService,
         QueryModel,
+        QueryRetrieval,
         EmbeddingsService,
         SearchService,
       ],

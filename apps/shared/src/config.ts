@@ -25,8 +25,8 @@ const schema = z.object({
   /** SQLite file; defaults to DATA_DIR/elegans.db. */
   DATABASE_PATH: z.string().min(1).optional(),
   /**
-   * PostgreSQL instead of SQLite (issue 16): every row and blob in this database; DATA_DIR keeps
-   * upload staging, a blob cache and the (not yet shared) retrieval index only.
+   * PostgreSQL instead of SQLite (issue 16): every row and blob, and the retrieval index, in this
+   * database; DATA_DIR keeps upload staging and a blob cache only.
    */
   DATABASE_URL: z
     .string()

@@ -1,5 +1,4 @@
 import { ElegansError } from '@elegans/common';
-import { RetrievalStore } from '@elegans/retrieval';
 import { InvalidCursorError, type DocumentRecord, type Storage } from '@elegans/storage';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
@@ -132,10 +131,10 @@ export class DocumentsService {
   async delete(tenantId: string, id: string): Promise<void> {
     const doc = await this.get(tenantId, id);
     const jobState = doc.jobId ? await this.queue.cancel(doc.jobId) : 'none';
+    // The retrieval index lives in the same database: the retrieval-cascade trigger (SQLite and
+    // PostgreSQL) removes its units, vectors and BM25 entries in the same transaction, and logs the
+    // delete so every API process's vector index drops the document before its next search.
     await this.storage.documents.delete(tenantId, id);
-    // With PostgreSQL the retrieval index is still a SQLite file on this machine, without the trigger
-    // that cascades a document's delete into it (RETRIEVAL_CASCADE_MIGRATIONS): remove its rows here.
-    if (this.storage.backend === 'postgres') new RetrievalStore(this.storage.sqlite).deleteDocument(id);
     if ((await this.storage.documents.countByHash(doc.contentHash)) === 0) {
       await this.storage.blobs.delete(doc.contentHash);
     }
