@@ -1,4 +1,5 @@
 import { DenseIndex } from './dense-index';
+import { queryTerms } from './fts-query';
 import { convexFusion, mmr, weightedRrf } from './fusion';
 import { normalize } from './quantize';
 import type { RetrievalRepository, VectorPrecision } from './repository';
@@ -72,6 +73,11 @@ export interface SearchHit {
   end: number;
   pageStart: number;
   pageEnd: number;
+  /**
+   * The page a link to this hit should open: for a passage over several pages, the page of its
+   * sentence that holds the most query words (ties: the first); otherwise `pageStart`.
+   */
+  matchPage: number;
   text: string;
   /** FTS5 highlight with <mark>…</mark> when the hit matches query words, else the text's head. */
   snippet: string;
@@ -280,7 +286,7 @@ export class Retriever {
     return Promise.all(
       page.flatMap((h) => {
         const u = units.get(h.id);
-        return u ? [this.hit(u, h, snippets.get(h.id) ?? head(u.text), neighbours)] : [];
+        return u ? [this.hit(u, h, snippets.get(h.id) ?? head(u.text), neighbours, query)] : [];
       }),
     );
   }
@@ -290,6 +296,7 @@ export class Retriever {
     h: ScoredId & { lexical?: number | null; dense?: number | null },
     snippet: string,
     neighbours: number,
+    query: string,
   ): Promise<SearchHit> {
     const isPassage = 'pageStart' in u;
     const from = isPassage ? u.sentenceStart : u.index;
@@ -304,12 +311,16 @@ export class Retriever {
       end: u.end,
       pageStart: isPassage ? u.pageStart : u.page,
       pageEnd: isPassage ? u.pageEnd : u.page,
+      matchPage: isPassage ? u.pageStart : u.page,
       text: u.text,
       snippet,
       score: h.score,
       scores: { lexical: h.lexical ?? null, dense: h.dense ?? null },
       ...(u.role ? { role: u.role } : {}),
     };
+    if (isPassage && u.pageEnd > u.pageStart) {
+      hit.matchPage = matchingPage(await this.repo.sentenceRange(u.documentId, from, to), query) ?? u.pageStart;
+    }
     if (neighbours > 0) {
       const [before, after] = await Promise.all([
         this.repo.sentenceRange(u.documentId, Math.max(0, from - neighbours), from),
@@ -319,4 +330,39 @@ export class Retriever {
     }
     return hit;
   }
+}
+
+/** Case- and accent-folded word tokens, as unicode61 splits them. */
+function words(text: string): string[] {
+  return (
+    text
+      .normalize('NFD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
+}
+
+/**
+ * The page of the sentence with the most query words, or null when none has one. A word matches a
+ * query term when one is a prefix of the other and the shorter has 4+ letters (or they are equal),
+ * a stand-in for the index's Porter stems that is enough to choose between a passage's pages.
+ */
+export function matchingPage(sentences: { page: number; text: string }[], query: string): number | null {
+  const terms = queryTerms(words(query).join(' '));
+  if (terms.length === 0) return null;
+  const matches = (w: string, t: string) =>
+    w === t || (Math.min(w.length, t.length) >= 4 && (w.startsWith(t) || t.startsWith(w)));
+  let best: number | null = null;
+  let bestCount = 0;
+  for (const s of sentences) {
+    const ws = new Set(words(s.text));
+    let n = 0;
+    for (const t of terms) if ([...ws].some((w) => matches(w, t))) n++;
+    if (n > bestCount) {
+      bestCount = n;
+      best = s.page;
+    }
+  }
+  return best;
 }

@@ -80,6 +80,26 @@ describe.each(BACKENDS)('$name retrieval repository + Retriever (lexical)', (bac
     expect(stem.hits.map((h) => h.documentId)).toEqual(expect.arrayContaining(['aero', 'noise']));
   });
 
+  it('a passage over two pages links to the page of its sentence that holds the query words', async () => {
+    const store = await open();
+    const input = doc('t1', 'span', [
+      ['The reservoir was built in 1961.', 'Brown trout and perch live in the lake.', 'Fishing opens in May.'],
+    ]);
+    // The passage runs from page 3 onto page 4; its second and third sentences are on page 4.
+    input.passages[0]!.pageStart = 3;
+    input.passages[0]!.pageEnd = 4;
+    input.sentences.forEach((x, i) => (x.page = i === 0 ? 3 : 4));
+    await store.indexDocument(input);
+    const r = new Retriever(store, null);
+    const trout = (await r.search({ tenantId: 't1', query: 'trout perch', k: 1 })).hits[0]!;
+    expect([trout.pageStart, trout.pageEnd, trout.matchPage]).toEqual([3, 4, 4]);
+    // Prefix matching stands in for stems: "built" is on page 3.
+    expect((await r.search({ tenantId: 't1', query: 'reservoir built', k: 1 })).hits[0]!.matchPage).toBe(3);
+    // A single-page unit links to its own page.
+    const sentence = (await r.search({ tenantId: 't1', query: 'fishing', unit: 'sentence', k: 1 })).hits[0]!;
+    expect(sentence.matchPage).toBe(4);
+  });
+
   it('searches sentences and expands neighbours', async () => {
     const store = await open();
     await store.indexDocument(doc('t1', 'aero', AERO));

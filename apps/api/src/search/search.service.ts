@@ -61,6 +61,7 @@ function view(h: SearchHit): SearchResultView {
     scores: h.scores,
     page: h.pageStart,
     pageEnd: h.pageEnd,
+    matchPage: h.matchPage,
     start: h.start,
     end: h.end,
     text: h.text,
