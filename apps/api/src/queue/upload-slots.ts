@@ -92,7 +92,8 @@ export class UploadSlots implements OnApplicationShutdown {
         this.mine.delete(token);
         await this.redis.zrem(this.key, token).then(
           () => undefined,
-          (err: unknown) => this.logger?.warn({ err: { message: (err as Error).message } }, 'upload slot release failed'),
+          (err: unknown) =>
+            this.logger?.warn({ err: { message: (err as Error).message } }, 'upload slot release failed'),
         );
       },
     };
