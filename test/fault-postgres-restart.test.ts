@@ -92,17 +92,12 @@ describe.skipIf(!hasPostgresServer())('fault: PostgreSQL restarts while document
     try {
       const counts = await queue.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed');
       expect(counts).toMatchObject({ completed: ids.length, failed: 0, waiting: 0, active: 0, delayed: 0 });
-      // The jobs the outage interrupted were retried (attempts beyond the first), not lost.
+      // The jobs the outage interrupted were retried (attempts beyond the first, or a stalled
+      // job taken over), not lost and not failed.
       const jobs = await queue.getJobs(['completed']);
-      const retried = jobs.filter((j) => j.attemptsMade > 1 || (j.stalledCounter ?? 0) > 0);
-      expect(
-        retried.length +
-          workers
-            .map((w) => w.output())
-            .join('')
-            .split('attempt failed').length -
-          1,
-      ).toBeGreaterThan(0);
+      const extra = jobs.map((j) => j.attemptsMade - 1 + (j.stalledCounter ?? 0));
+      console.log(`pg restart: extra attempts per job ${JSON.stringify(extra)}`);
+      expect(extra.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     } finally {
       await queue.close();
     }
