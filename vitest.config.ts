@@ -71,9 +71,9 @@ export default defineConfig({
           globalSetup: ['test/setup/global-setup.ts', 'test/setup/postgres-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
+          // Like `integration`: vitest puts the files of projects without file parallelism into one
+          // sequential group, so the two projects' suites never run beside each other either.
           fileParallelism: false,
-          // After the SQLite integration project, not beside it: both spawn real processes.
-          sequence: { groupOrder: 1 },
         },
       },
     ],
