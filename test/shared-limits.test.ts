@@ -112,6 +112,8 @@ describe('shared upload limits across API replicas', () => {
       expect(await res.json()).toMatchObject({ status: 429, code: 'queue_full' });
     }
     expect(await inFlight()).toBe(3); // the refused uploads gave their slots back
+    // Either replica's /metrics reports the cluster-wide number.
+    expect(await (await fetch(`${b.url}/metrics`)).text()).toMatch(/^elegans_uploads_in_flight 3$/m);
 
     // A dies with two uploads half received: nothing gives its slots back but their lease.
     a.proc.kill('SIGKILL');
