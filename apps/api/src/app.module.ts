@@ -29,6 +29,7 @@ import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { SecurityModule } from './security/security.module';
 import { DocumentQueue } from './queue/document-queue';
+import { UploadSlots } from './queue/upload-slots';
 import { DocumentIntake } from './documents/document-intake';
 import { SummariesController } from './summaries/summaries.controller';
 import { SummariesService } from './summaries/summaries.service';
@@ -67,6 +68,18 @@ export class AppModule {
         { provide: APP_FILTER, useFactory: () => new ProblemFilter(logger) },
         DocumentsService,
         DocumentQueue,
+        {
+          // Its own connection: slot commands queue while Redis is away, like the queue's, without
+          // waiting behind BullMQ's blocking calls.
+          provide: UploadSlots,
+          useFactory: () =>
+            new UploadSlots(
+              createRedis(config.REDIS_URL, 'elegans-upload-slots'),
+              config.QUEUE_PREFIX,
+              config.UPLOAD_SLOT_LEASE_MS,
+              logger,
+            ),
+        },
         DocumentIntake,
         SummariesService,
         ContentService,

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../../shared/src/config';
 import { CONFIG, LOGGER, STORAGE } from '../../../shared/src/storage.module';
 import { DocumentQueue } from '../queue/document-queue';
+import { takeUploadSlot, UploadSlots } from '../queue/upload-slots';
 import { DocumentIntake } from './document-intake';
 import { type DocumentListQuery, uploadFieldsSchema } from './documents.schemas';
 import { receiveMultipart } from './multipart';
@@ -20,14 +21,13 @@ export interface UploadOutcome {
 
 @Injectable()
 export class DocumentsService {
-  private uploadsInFlight = 0;
-
   constructor(
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly queue: DocumentQueue,
     private readonly intake: DocumentIntake,
+    private readonly slots: UploadSlots,
   ) {}
 
   async upload(tenantId: string, req: Request): Promise<UploadOutcome> {
@@ -39,19 +39,11 @@ export class DocumentsService {
     if (Number.isFinite(declared) && declared > this.config.maxUploadBytes + MULTIPART_OVERHEAD) {
       throw new ElegansError('payload_too_large', `upload exceeds MAX_UPLOAD_MB (${this.config.MAX_UPLOAD_MB} MB)`);
     }
-    // Uploads this process is still receiving count as waiting: otherwise every upload in flight
-    // passes the check together and the queue overshoots the limit by the number of connections.
-    // (Check and increment run without an await between them, so they are atomic per process.)
-    if ((await this.queue.waitingCount()) + this.uploadsInFlight >= this.config.QUEUE_MAX_WAITING) {
-      throw new ElegansError('queue_full', 'too many documents waiting; retry later', {
-        retryAfterSeconds: this.config.QUEUE_RETRY_AFTER_S,
-      });
-    }
-    this.uploadsInFlight++;
+    const slot = await takeUploadSlot(this.slots, this.queue, this.config);
     try {
       return await this.receiveAndRecord(tenantId, req);
     } finally {
-      this.uploadsInFlight--;
+      await slot.release();
     }
   }
 
