@@ -126,9 +126,12 @@ export async function dbRowsForDocument(env: DbEnv, id: string): Promise<Record<
   );
   const out: Record<string, number> = {};
   for (const t of tables.rows) {
+    // The retrieval change log keeps one delete marker (the id and a time, no content) so that
+    // other processes' vector indexes learn of the delete; it is pruned with the log.
+    const marker = t.table_name === 'rt_changes' ? " AND op <> 'delete'" : '';
     const r = await pgRun<{ n: number }>(
       env.databaseUrl,
-      `SELECT count(*) AS n FROM "${t.table_name}" WHERE ${t.column_name} = ?`,
+      `SELECT count(*) AS n FROM "${t.table_name}" WHERE ${t.column_name} = ?${marker}`,
       [id],
     );
     out[t.table_name] = r.rows[0]!.n;

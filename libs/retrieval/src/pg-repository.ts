@@ -108,7 +108,7 @@ ALTER TABLE rt_sentences ADD COLUMN role TEXT;
  *   order (rt_log_change takes RETRIEVAL_CHANGE_LOCK_KEY first). An API process's vector index reads
  *   `max(seq)` per search (an index-only lookup) and, when it moved, reloads the documents named since.
  * - rt_delete_document(doc, log): units, vectors, BM25 postings and totals of a document; logs a delete
- *   when asked and something was removed. Used by the repository and by the storage cascade trigger.
+ *   when asked and something was removed, replacing the document's earlier log entries. Used by the repository and by the storage cascade trigger.
  * Lock order everywhere: the document's rows, rt_lex_totals ('passage' then 'sentence'), then the
  * change lock, so concurrent writers cannot deadlock.
  */
@@ -159,6 +159,9 @@ BEGIN
     UPDATE rt_lex_totals SET units = units - su, tokens = tokens - st WHERE kind = 'sentence';
   END IF;
   IF log_delete AND n + m > 0 THEN
+    -- The document's earlier entries go too (a deleted document leaves no row naming it but the
+    -- delete marker, pruned with the log): a reader behind them reads the marker and drops it all.
+    DELETE FROM rt_changes WHERE document_id = doc;
     PERFORM rt_log_change(doc, 'delete', NULL, NULL);
   END IF;
   RETURN n;
