@@ -1,9 +1,8 @@
-import type { Database } from 'better-sqlite3';
-import { blobToFloat32, blobToInt8 } from './quantize';
-import type { RetrievalStore } from './store';
+import type { RetrievalRepository, VectorPrecision, VectorRow, VectorSink } from './repository';
 import type { ScoredId, SearchFilter, UnitKind } from './types';
 
-export type VectorPrecision = 'f32' | 'i8';
+/** Tombstoned rows carry this tenant code, which no filter ever has, so every scan skips them. */
+const DEAD = -2;
 
 /**
  * Exact (brute-force) inner-product search over one unit kind and one model version, held in
@@ -12,13 +11,21 @@ export type VectorPrecision = 'f32' | 'i8';
  * the extension's scan and filters by tenant/collection/document with integer codes in the same
  * pass, with no extra virtual table to keep in step.
  *
- * The matrix is loaded from rt_vectors and follows other processes' writes through rt_state:
- * new inserts are appended, any delete or vector replacement triggers a full reload.
+ * The matrix follows the database, never a shared disk: `refresh()` (awaited before each search)
+ * asks the repository what changed since its cursor (one cheap read when nothing did) and applies
+ * it: new rows are appended, a removed document's rows are tombstoned (and the matrix compacted
+ * once a quarter of it is dead), a reset reloads everything. Refreshes run one at a time, and a
+ * call made while one runs waits for a check that starts after it, so a search always sees every
+ * write committed before it began.
+ *
+ * `search`, `scores` and `vector` read the matrix as loaded; an approximate index can later sit
+ * behind `search` and be fed by the same sink (reset / remove / add).
  */
-export class DenseIndex {
+export class DenseIndex implements VectorSink {
   private dim = 0;
   private n = 0;
   private cap = 0;
+  private dead = 0;
   private f32 = new Float32Array(0);
   private i8 = new Int8Array(0);
   private scale = new Float32Array(0);
@@ -28,18 +35,20 @@ export class DenseIndex {
   private document = new Int32Array(0);
   private readonly rowOf = new Map<number, number>();
   private readonly codes = new Map<string, number>();
-  private lastVectorRowId = 0;
-  private loadedGen: { insert: number; delete: number } | null = null;
+  private cursor: string | null = null;
+  private tail: Promise<void> = Promise.resolve();
+  private waiting: Promise<void> | null = null;
 
   constructor(
-    private readonly store: RetrievalStore,
+    private readonly repo: RetrievalRepository,
     readonly kind: UnitKind,
     readonly modelVersion: string,
     readonly precision: VectorPrecision = 'f32',
   ) {}
 
+  /** Live rows (tombstoned ones excluded). */
   get size(): number {
-    return this.n;
+    return this.n - this.dead;
   }
 
   get dimension(): number {
@@ -78,10 +87,12 @@ export class DenseIndex {
     this.cap = cap;
   }
 
-  private reset(): void {
+  /** VectorSink: drop everything (a full reload follows). */
+  reset(): void {
     this.n = 0;
     this.cap = 0;
     this.dim = 0;
+    this.dead = 0;
     this.f32 = new Float32Array(0);
     this.i8 = new Int8Array(0);
     this.scale = new Float32Array(0);
@@ -91,53 +102,83 @@ export class DenseIndex {
     this.document = new Int32Array(0);
     this.rowOf.clear();
     this.codes.clear();
-    this.lastVectorRowId = 0;
   }
 
-  /** Brings the matrix up to date with the database. Cheap (one read) when nothing changed. */
-  refresh(): void {
-    const gen = this.store.generations();
-    if (this.loadedGen && gen.insert === this.loadedGen.insert && gen.delete === this.loadedGen.delete) return;
-    if (!this.loadedGen || gen.delete !== this.loadedGen.delete) this.reset();
-    this.load(this.store.db);
-    this.loadedGen = gen;
-  }
-
-  private load(db: Database): void {
-    const units = this.kind === 'passage' ? 'rt_passages' : 'rt_sentences';
-    const col = this.precision === 'f32' ? 'v.f32' : 'v.i8';
-    const rows = db
-      .prepare(
-        `SELECT v.id AS vid, v.unit_id AS uid, v.dim AS dim, ${col} AS blob, v.i8_scale AS scale,
-           u.tenant_id AS t, u.collection AS c, u.document_id AS d
-         FROM rt_vectors v JOIN ${units} u ON u.id = v.unit_id
-         WHERE v.kind = ? AND v.model_version = ? AND v.id > ? ORDER BY v.id`,
-      )
-      .iterate(this.kind, this.modelVersion, this.lastVectorRowId) as IterableIterator<{
-      vid: number;
-      uid: number;
-      dim: number;
-      blob: Buffer;
-      scale: number;
-      t: string;
-      c: string | null;
-      d: string;
-    }>;
-    for (const r of rows) {
-      if (this.dim === 0) this.dim = r.dim;
-      if (r.dim !== this.dim) throw new Error(`retrieval: mixed vector dimensions ${r.dim} vs ${this.dim}`);
-      this.grow(this.n + 1);
-      const row = this.n++;
-      if (this.precision === 'f32') this.f32.set(blobToFloat32(r.blob), row * this.dim);
-      else this.i8.set(blobToInt8(r.blob), row * this.dim);
-      this.scale[row] = r.scale;
-      this.unitIds[row] = r.uid;
-      this.tenant[row] = this.code(r.t);
-      this.collection[row] = this.code(r.c);
-      this.document[row] = this.code(r.d);
-      this.rowOf.set(r.uid, row);
-      this.lastVectorRowId = r.vid;
+  /** VectorSink: tombstone the rows of these documents (their current rows, if any, are added next). */
+  remove(documentIds: string[]): void {
+    const docs = new Set(documentIds.map((d) => this.codes.get(d)).filter((c): c is number => c !== undefined));
+    if (docs.size === 0) return;
+    for (let row = 0; row < this.n; row++) {
+      if (this.tenant[row] === DEAD || !docs.has(this.document[row]!)) continue;
+      this.tenant[row] = DEAD;
+      this.rowOf.delete(this.unitIds[row]!);
+      this.dead++;
     }
+    if (this.dead > 0 && this.dead * 4 >= this.n) this.compact();
+  }
+
+  /** Moves the live rows down over the tombstoned ones. */
+  private compact(): void {
+    const d = this.dim;
+    let w = 0;
+    for (let row = 0; row < this.n; row++) {
+      if (this.tenant[row] === DEAD) continue;
+      if (w !== row) {
+        if (this.precision === 'f32') this.f32.copyWithin(w * d, row * d, row * d + d);
+        else this.i8.copyWithin(w * d, row * d, row * d + d);
+        this.scale[w] = this.scale[row]!;
+        this.unitIds[w] = this.unitIds[row]!;
+        this.tenant[w] = this.tenant[row]!;
+        this.collection[w] = this.collection[row]!;
+        this.document[w] = this.document[row]!;
+        this.rowOf.set(this.unitIds[w]!, w);
+      }
+      w++;
+    }
+    this.n = w;
+    this.dead = 0;
+  }
+
+  /** VectorSink: append one row. */
+  add(r: VectorRow): void {
+    if (this.dim === 0) this.dim = r.dim;
+    if (r.dim !== this.dim) throw new Error(`retrieval: mixed vector dimensions ${r.dim} vs ${this.dim}`);
+    const old = this.rowOf.get(r.unitId);
+    if (old !== undefined) {
+      this.tenant[old] = DEAD;
+      this.dead++;
+    }
+    this.grow(this.n + 1);
+    const row = this.n++;
+    const bytes = this.precision === 'f32' ? this.dim * 4 : this.dim;
+    if (r.bytes.byteLength !== bytes)
+      throw new Error(`retrieval: vector of ${r.bytes.byteLength} bytes, want ${bytes}`);
+    const target = this.precision === 'f32' ? this.f32 : this.i8;
+    new Uint8Array(target.buffer, target.byteOffset + row * bytes, bytes).set(r.bytes);
+    this.scale[row] = r.scale;
+    this.unitIds[row] = r.unitId;
+    this.tenant[row] = this.code(r.tenantId);
+    this.collection[row] = this.code(r.collection);
+    this.document[row] = this.code(r.documentId);
+    this.rowOf.set(r.unitId, row);
+  }
+
+  /**
+   * Brings the matrix up to date with the database. Cheap (one read) when nothing changed. Calls
+   * are serialised; one made while a check is queued joins that check (which starts after it).
+   */
+  refresh(): Promise<void> {
+    if (this.waiting) return this.waiting;
+    const run = this.tail
+      .catch(() => undefined)
+      .then(async () => {
+        this.waiting = null;
+        const next = await this.repo.readVectors(this.kind, this.modelVersion, this.precision, this.cursor, this);
+        if (next !== null) this.cursor = next;
+      });
+    this.waiting = run;
+    this.tail = run;
+    return run;
   }
 
   /**
