@@ -92,6 +92,28 @@ function cpuSeconds(pid: number): number {
   }
 }
 
+/** The private server's postmaster (its command line names the port) and its backends. */
+function postgresPids(port: number): number[] {
+  const all = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  const stat = (pid: string) => {
+    try {
+      const st = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return {
+        ppid: Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]),
+        cmd: readFileSync(`/proc/${pid}/cmdline`, 'utf8'),
+      };
+    } catch {
+      return null;
+    }
+  };
+  const master = all.find((pid) => {
+    const s = stat(pid);
+    return s !== null && s.cmd.includes('postgres') && s.cmd.includes(`-p\0${port}\0`);
+  });
+  if (!master) return [];
+  return [Number(master), ...all.filter((pid) => stat(pid)?.ppid === Number(master)).map(Number)];
+}
+
 interface Run {
   workers: number;
   seconds: number;
@@ -101,11 +123,18 @@ interface Run {
   workerCores: number;
   /** The workers' CPU seconds per document: the cost, whatever share of the machine they got. */
   workerCpuSecPerDoc: number;
+  /** Cores PostgreSQL used (postmaster and backends alive at the end; a lower bound). */
+  postgresCores: number;
+  /** Cores the API used (uploads, status polls). */
+  apiCores: number;
+  /** Until the last upload was accepted (part of `seconds`). */
+  uploadSeconds: number;
   workerPeakRssMb: number;
   perWorkerDocs: number[];
 }
 
 async function once(workers: number, docs: Doc[], adminUrl: string, tag: string): Promise<Run> {
+  const pgPort = Number(new URL(adminUrl).port);
   const databaseUrl = await createPgDatabase(adminUrl, `bench_workers_${tag}`);
   const stack = await startStack({
     workers,
@@ -116,6 +145,8 @@ async function once(workers: number, docs: Doc[], adminUrl: string, tag: string)
     const auth = { Authorization: `Bearer ${stack.key}` };
     const cpu0 = cpuTimes();
     const workerCpu0 = stack.workers.reduce((a, w) => a + cpuSeconds(w.proc.pid!), 0);
+    const apiCpu0 = cpuSeconds(stack.api.proc.pid!);
+    const pgCpu0 = new Map(postgresPids(pgPort).map((pid) => [pid, cpuSeconds(pid)]));
     const t0 = performance.now();
     // Upload everything, a few at a time (the API streams and hashes each file; it is not the subject).
     const ids: string[] = [];
@@ -131,6 +162,7 @@ async function once(workers: number, docs: Doc[], adminUrl: string, tag: string)
       );
       ids.push(...batch);
     }
+    const uploadSeconds = (performance.now() - t0) / 1000;
     let pending = new Set(ids);
     let peak = 0;
     const deadline = Date.now() + 30 * 60_000;
@@ -152,6 +184,8 @@ async function once(workers: number, docs: Doc[], adminUrl: string, tag: string)
     const seconds = (performance.now() - t0) / 1000;
     const cpu1 = cpuTimes();
     const workerCpu = stack.workers.reduce((a, w) => a + cpuSeconds(w.proc.pid!), 0) - workerCpu0;
+    const apiCpu = cpuSeconds(stack.api.proc.pid!) - apiCpu0;
+    const pgCpu = postgresPids(pgPort).reduce((a, pid) => a + cpuSeconds(pid) - (pgCpu0.get(pid) ?? 0), 0);
     const perWorkerDocs = stack.workers.map((w) => (w.log().match(/"msg":"document ready"/g) ?? []).length);
     return {
       workers,
@@ -160,6 +194,9 @@ async function once(workers: number, docs: Doc[], adminUrl: string, tag: string)
       cpuBusyPct: Math.round((100 * (cpu1.busy - cpu0.busy)) / (cpu1.total - cpu0.total)),
       workerCores: Math.round((workerCpu / seconds) * 100) / 100,
       workerCpuSecPerDoc: Math.round((workerCpu / docs.length) * 100) / 100,
+      apiCores: Math.round((apiCpu / seconds) * 100) / 100,
+      postgresCores: Math.round((pgCpu / seconds) * 100) / 100,
+      uploadSeconds: Math.round(uploadSeconds * 10) / 10,
       workerPeakRssMb: Math.round(peak),
       perWorkerDocs,
     };
@@ -213,7 +250,8 @@ async function main() {
       `${cpus().length} cores for every process here (PostgreSQL, redis, the API, the workers): parsing (pdf.js) and ` +
       `the ONNX model are CPU-bound, and one worker with WORKER_CONCURRENCY=${env.WORKER_CONCURRENCY} already runs ` +
       `that many documents at once, so workers beyond the core count only share the same cores; ` +
-      `on separate machines each worker brings its own cores`,
+      `on separate machines each worker brings its own cores (compare workerCores with the cores: ` +
+      `workers that get well under them while cpuBusyPct is low wait on something other than CPU)`,
   };
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 }
