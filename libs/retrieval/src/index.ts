@@ -12,3 +12,4 @@ export * from './liquid';
 export * from './reindex';
 export * from './scope';
 export * from './pg-lexical';
+export * from './ann';
