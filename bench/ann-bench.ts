@@ -33,9 +33,11 @@ import { parseArgs } from 'node:util';
 import { mulberry32 } from '@elegans/common';
 import {
   type AnnQuantization,
+  clusteredSet,
   exactTopK,
+  gaussianSource,
+  scatterAround,
   filteredSearch,
-  normalize,
   recallVsExact,
   type ScoredId,
   UsearchIndex,
@@ -66,40 +68,15 @@ const log = (s: string): void => void process.stderr.write(`[ann-bench] ${s}\n`)
 const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
 const mb = (b: number): number => round(b / 2 ** 20, 1);
 
-function gaussian(r: () => number): () => number {
-  let spare: number | null = null;
-  return () => {
-    if (spare !== null) {
-      const s = spare;
-      spare = null;
-      return s;
-    }
-    const u = Math.max(r(), 1e-12);
-    const v = r();
-    const m = Math.sqrt(-2 * Math.log(u));
-    spare = m * Math.sin(2 * Math.PI * v);
-    return m * Math.cos(2 * Math.PI * v);
+/** Two-level clusters: 200 topics × 50 subtopics (libs/retrieval/src/ann/testing.ts, as the specs use). */
+function synthetic(n: number, nq: number, dim: number, seed: number): VectorSet {
+  const { matrix, queries } = clusteredSet(n, nq, dim, seed, 200, 50);
+  return {
+    name: 'synthetic-clustered',
+    matrix,
+    queries,
+    note: '200 topics x 50 subtopics (subtopic = topic + noise of norm 0.8), points = subtopic + noise of norm 0.6, renormalised; queries: fresh points',
   };
-}
-
-function unit(dim: number, g: () => number): Float32Array {
-  const v = new Float32Array(dim);
-  for (let j = 0; j < dim; j++) v[j] = g();
-  return normalize(v);
-}
-
-/** Around `centre`: normalise(centre + noise of norm ≈ spread). */
-function around(centre: Float32Array, spread: number, g: () => number, out: Float32Array, off: number): void {
-  const d = centre.length;
-  const s = spread / Math.sqrt(d);
-  let n = 0;
-  for (let j = 0; j < d; j++) {
-    const x = centre[j]! + s * g();
-    out[off + j] = x;
-    n += x * x;
-  }
-  n = Math.sqrt(n) || 1;
-  for (let j = 0; j < d; j++) out[off + j]! /= n;
 }
 
 interface VectorSet {
@@ -107,36 +84,6 @@ interface VectorSet {
   matrix: Float32Array;
   queries: Float32Array[];
   note: string;
-}
-
-/** Two-level clusters: 200 topics × 50 subtopics; spreads chosen so neighbours are graded. */
-function synthetic(n: number, nq: number, dim: number, seed: number): VectorSet {
-  const r = mulberry32(seed);
-  const g = gaussian(r);
-  const topics = Array.from({ length: 200 }, () => unit(dim, g));
-  const subs: Float32Array[] = [];
-  for (const t of topics) {
-    for (let s = 0; s < 50; s++) {
-      const v = new Float32Array(dim);
-      around(t, 0.8, g, v, 0);
-      subs.push(v);
-    }
-  }
-  const point = (out: Float32Array, off: number): void =>
-    around(subs[Math.floor(r() * subs.length)]!, 0.6, g, out, off);
-  const matrix = new Float32Array(n * dim);
-  for (let i = 0; i < n; i++) point(matrix, i * dim);
-  const queries = Array.from({ length: nq }, () => {
-    const q = new Float32Array(dim);
-    point(q, 0);
-    return q;
-  });
-  return {
-    name: 'synthetic-clustered',
-    matrix,
-    queries,
-    note: '200 topics x 50 subtopics (subtopic = topic + noise of norm 0.8), points = subtopic + noise of norm 0.6, renormalised; queries: fresh points',
-  };
 }
 
 async function realSeeded(n: number, nq: number, dir: string, embedN: number, seed: number, modelDir?: string) {
@@ -164,7 +111,7 @@ async function realSeeded(n: number, nq: number, dir: string, embedN: number, se
   await model.release();
   const dim = seeds[0]!.length;
   const r = mulberry32(seed + 1);
-  const g = gaussian(r);
+  const g = gaussianSource(r);
   const matrix = new Float32Array(n * dim);
   const mix = new Float32Array(dim);
   for (let i = 0; i < n; i++) {
@@ -176,7 +123,7 @@ async function realSeeded(n: number, nq: number, dir: string, embedN: number, se
     const b = seeds[Math.floor(r() * seeds.length)]!;
     const w = r() * 0.5;
     for (let j = 0; j < dim; j++) mix[j] = (1 - w) * a[j]! + w * b[j]!;
-    around(mix, 0.3, g, matrix, i * dim);
+    scatterAround(mix, 0.3, g, matrix, i * dim);
   }
   return {
     set: {

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { AnnPartitions, annConfigFromEnv, type AnnConfig, type AnnRowSource } from './ann';
 import { blobToFloat32, blobToInt8 } from './quantize';
 import type { RetrievalStore } from './store';
 import type { ScoredId, SearchFilter, UnitKind } from './types';
@@ -14,6 +15,10 @@ export type VectorPrecision = 'f32' | 'i8';
  *
  * The matrix is loaded from rt_vectors and follows other processes' writes through rt_state:
  * new inserts are appended, any delete or vector replacement triggers a full reload.
+ *
+ * A tenant holding at least `ann.minVectors` vectors also gets an approximate (HNSW) index
+ * (libs/retrieval/src/ann, RETRIEVAL_ANN_MIN_VECTORS); search then asks it first and falls back to
+ * this scan when it declines (small tenant, selective filter). Null disables it.
  */
 export class DenseIndex {
   private dim = 0;
@@ -36,7 +41,23 @@ export class DenseIndex {
     readonly kind: UnitKind,
     readonly modelVersion: string,
     readonly precision: VectorPrecision = 'f32',
-  ) {}
+    ann: AnnConfig | null = annConfigFromEnv(),
+  ) {
+    this.ann = ann ? new AnnPartitions(ann) : null;
+  }
+
+  private readonly ann: AnnPartitions | null;
+
+  /** Approximate indexes: vectors, estimated bytes, tenants, searches answered/declined (null when disabled). */
+  get approximate(): { vectors: number; bytes: number; tenants: number; answered: number; declined: number } | null {
+    if (!this.ann) return null;
+    return {
+      vectors: this.ann.size,
+      bytes: this.ann.memoryBytes(),
+      tenants: this.ann.indexed.length,
+      ...this.ann.stats,
+    };
+  }
 
   get size(): number {
     return this.n;
@@ -92,6 +113,7 @@ export class DenseIndex {
     this.rowOf.clear();
     this.codes.clear();
     this.lastVectorRowId = 0;
+    this.ann?.clear();
   }
 
   /** Brings the matrix up to date with the database. Cheap (one read) when nothing changed. */
@@ -100,6 +122,7 @@ export class DenseIndex {
     if (this.loadedGen && gen.insert === this.loadedGen.insert && gen.delete === this.loadedGen.delete) return;
     if (!this.loadedGen || gen.delete !== this.loadedGen.delete) this.reset();
     this.load(this.store.db);
+    this.ann?.sync(this.annRows());
     this.loadedGen = gen;
   }
 
@@ -221,6 +244,8 @@ export class DenseIndex {
     if (q.length !== this.dim) throw new Error(`retrieval: query has ${q.length} dims, index ${this.dim}`);
     const allowed = this.allowed(filter);
     if (!allowed) return [];
+    const approx = this.ann ? this.annSearch(q, allowed, k) : null;
+    if (approx) return approx;
     const scores = this.scan(q, allowed.tenant, allowed.mask);
     // Bounded min-heap of the k best (score, row).
     const hs = new Float64Array(k);
@@ -259,6 +284,43 @@ export class DenseIndex {
     const out: ScoredId[] = [];
     for (let i = 0; i < size; i++) out.push({ id: this.unitIds[hr[i]!]!, score: hs[i]! });
     return out.sort((a, b) => b.score - a.score || a.id - b.id);
+  }
+
+  /** The rows as the ANN layer reads them: partition = tenant code. */
+  private annRows(): AnnRowSource {
+    return {
+      rows: this.n,
+      dim: this.dim,
+      partition: (row) => this.tenant[row]!,
+      id: (row) => this.unitIds[row]!,
+      vector: (row) =>
+        this.precision === 'f32'
+          ? this.f32.subarray(row * this.dim, row * this.dim + this.dim)
+          : this.vector(this.unitIds[row]!)!,
+    };
+  }
+
+  /** ANN top-k (exact scores from the rows), or null for the exact scan. Every hit re-checked against the filter. */
+  private annSearch(
+    q: Float32Array,
+    allowed: { tenant: number; mask: Uint8Array | null },
+    k: number,
+  ): ScoredId[] | null {
+    const { tenant, mask } = allowed;
+    if (!this.ann!.has(tenant)) return null;
+    let allowedCount: number | undefined;
+    if (mask) {
+      allowedCount = 0;
+      for (let row = 0; row < this.n; row++) allowedCount += mask[row]!;
+    }
+    return this.ann!.search(tenant, q, k, {
+      filter: (id) => {
+        const row = this.rowOf.get(id);
+        return row !== undefined && this.tenant[row] === tenant && (mask === null || mask[row] === 1);
+      },
+      allowedCount,
+      rescore: (id) => this.rowScore(q, this.rowOf.get(id)!),
+    });
   }
 
   /** Similarity of the query to given units (NaN for units without a current vector). */

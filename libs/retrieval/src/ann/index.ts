@@ -4,3 +4,4 @@ export * from './exact';
 export * from './filtered';
 export * from './partitions';
 export * from './config';
+export * from './testing';

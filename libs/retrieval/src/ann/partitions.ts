@@ -39,6 +39,8 @@ export class AnnPartitions {
   private readonly parts = new Map<number, ApproximateIndex>();
   private readonly counts = new Map<number, number>();
   private synced = 0;
+  /** Searches answered approximately, and declined (left to the exact scan) for an indexed partition. */
+  readonly stats = { answered: 0, declined: 0 };
 
   constructor(
     readonly config: AnnConfig,
@@ -54,6 +56,11 @@ export class AnnPartitions {
   /** Partitions with an approximate index. */
   get indexed(): number[] {
     return [...this.parts.keys()];
+  }
+
+  /** Whether a partition has an approximate index. */
+  has(partition: number): boolean {
+    return this.parts.has(partition);
   }
 
   /** Vectors in approximate indexes. */
@@ -131,14 +138,19 @@ export class AnnPartitions {
   search(partition: number, q: Float32Array, k: number, req: AnnSearchRequest): ScoredId[] | null {
     const idx = this.parts.get(partition);
     if (!idx) return null;
-    if (req.allowedCount !== undefined && req.allowedCount < this.config.minVectors) return null;
-    return filteredSearch(idx, q, k, {
-      ef: req.ef ?? this.config.ef,
-      filter: req.filter,
-      allowedCount: req.allowedCount ?? idx.size,
-      rescore: req.rescore,
-      maxCandidates: this.config.maxCandidates,
-    });
+    const hits =
+      req.allowedCount !== undefined && req.allowedCount < this.config.minVectors
+        ? null
+        : filteredSearch(idx, q, k, {
+            ef: req.ef ?? this.config.ef,
+            filter: req.filter,
+            allowedCount: req.allowedCount ?? idx.size,
+            rescore: req.rescore,
+            maxCandidates: this.config.maxCandidates,
+          });
+    if (hits) this.stats.answered++;
+    else this.stats.declined++;
+    return hits;
   }
 
   clear(): void {
