@@ -113,16 +113,18 @@ export class DenseIndex {
     this.rowOf.clear();
     this.codes.clear();
     this.lastVectorRowId = 0;
-    this.ann?.clear();
   }
 
   /** Brings the matrix up to date with the database. Cheap (one read) when nothing changed. */
   refresh(): void {
     const gen = this.store.generations();
     if (this.loadedGen && gen.insert === this.loadedGen.insert && gen.delete === this.loadedGen.delete) return;
-    if (!this.loadedGen || gen.delete !== this.loadedGen.delete) this.reset();
+    const full = !this.loadedGen || gen.delete !== this.loadedGen.delete;
+    if (full) this.reset();
     this.load(this.store.db);
-    this.ann?.sync(this.annRows());
+    // After a full reload the ANN keeps unchanged units and updates the rest (no rebuild).
+    if (full) this.ann?.reconcile(this.annRows());
+    else this.ann?.sync(this.annRows());
     this.loadedGen = gen;
   }
 
@@ -244,7 +246,7 @@ export class DenseIndex {
     if (q.length !== this.dim) throw new Error(`retrieval: query has ${q.length} dims, index ${this.dim}`);
     const allowed = this.allowed(filter);
     if (!allowed) return [];
-    const approx = this.ann ? this.annSearch(q, allowed, k) : null;
+    const approx = this.ann ? this.annSearch(q, filter.tenantId, allowed, k) : null;
     if (approx) return approx;
     const scores = this.scan(q, allowed.tenant, allowed.mask);
     // Bounded min-heap of the k best (score, row).
@@ -286,12 +288,14 @@ export class DenseIndex {
     return out.sort((a, b) => b.score - a.score || a.id - b.id);
   }
 
-  /** The rows as the ANN layer reads them: partition = tenant code. */
+  /** The rows as the ANN layer reads them: partition = tenant id. */
   private annRows(): AnnRowSource {
+    const names: string[] = [];
+    for (const [s, c] of this.codes) names[c] = s;
     return {
       rows: this.n,
       dim: this.dim,
-      partition: (row) => this.tenant[row]!,
+      partition: (row) => names[this.tenant[row]!]!,
       id: (row) => this.unitIds[row]!,
       vector: (row) =>
         this.precision === 'f32'
@@ -303,17 +307,18 @@ export class DenseIndex {
   /** ANN top-k (exact scores from the rows), or null for the exact scan. Every hit re-checked against the filter. */
   private annSearch(
     q: Float32Array,
+    tenantId: string,
     allowed: { tenant: number; mask: Uint8Array | null },
     k: number,
   ): ScoredId[] | null {
     const { tenant, mask } = allowed;
-    if (!this.ann!.has(tenant)) return null;
+    if (!this.ann!.has(tenantId)) return null;
     let allowedCount: number | undefined;
     if (mask) {
       allowedCount = 0;
       for (let row = 0; row < this.n; row++) allowedCount += mask[row]!;
     }
-    return this.ann!.search(tenant, q, k, {
+    return this.ann!.search(tenantId, q, k, {
       filter: (id) => {
         const row = this.rowOf.get(id);
         return row !== undefined && this.tenant[row] === tenant && (mask === null || mask[row] === 1);

@@ -145,7 +145,7 @@ describe('filteredSearch', () => {
 describe('AnnPartitions', () => {
   const config: AnnConfig = { ...DEFAULT_ANN_CONFIG, minVectors: 1000, buildThreads: 1 };
   // Tenant 0: rows 0..2999; tenant 1: rows 3000..3499; tenant 2: rows 3500..3999.
-  const partitionOf = (row: number): number => (row < 3000 ? 0 : row < 3500 ? 1 : 2);
+  const partitionOf = (row: number): string => (row < 3000 ? 't0' : row < 3500 ? 't1' : 't2');
   const source = (rows: number): AnnRowSource => ({
     rows,
     dim: DIM,
@@ -153,23 +153,22 @@ describe('AnnPartitions', () => {
     id: (row) => ids[row]!,
     vector: (row) => vectors[row]!,
   });
-  const req = (p: number) => ({
+  const req = (p: string) => ({
     filter: (id: number) => partitionOf(rowOfId(id)) === p,
-    rescore: (id: number) => 0 * id + 1,
   });
 
   it('indexes a partition once it reaches the threshold, and only its own vectors', () => {
     const ann = new AnnPartitions(config);
     ann.sync(source(900));
     expect(ann.indexed).toEqual([]);
-    expect(ann.search(0, queries[0]!, 10, req(0))).toBeNull(); // below the threshold: exact scan
+    expect(ann.search('t0', queries[0]!, 10, req('t0'))).toBeNull(); // below the threshold: exact scan
     ann.sync(source(3600)); // tenant 0 passes (3000), tenant 1 has 500, tenant 2 has 100
-    expect(ann.indexed).toEqual([0]);
+    expect(ann.indexed).toEqual(['t0']);
     expect(ann.size).toBe(3000);
     ann.sync(source(N)); // tenant 2: 500 rows, still below
-    expect(ann.indexed).toEqual([0]);
-    expect(ann.search(1, queries[0]!, 10, req(1))).toBeNull();
-    expect(ann.search(2, queries[0]!, 10, req(2))).toBeNull();
+    expect(ann.indexed).toEqual(['t0']);
+    expect(ann.search('t1', queries[0]!, 10, req('t1'))).toBeNull();
+    expect(ann.search('t2', queries[0]!, 10, req('t2'))).toBeNull();
     expect(ann.memoryBytes()).toBeGreaterThan(0);
     ann.clear();
     expect(ann.indexed).toEqual([]);
@@ -179,10 +178,10 @@ describe('AnnPartitions', () => {
     const bigOther: AnnConfig = { ...config, minVectors: 400 };
     const ann = new AnnPartitions(bigOther);
     ann.sync(source(N));
-    expect(ann.indexed.sort()).toEqual([0, 1, 2]);
+    expect(ann.indexed.sort()).toEqual(['t0', 't1', 't2']);
     for (const row of [3001, 3200, 3777, 3999, 10, 2500]) {
       const own = partitionOf(row);
-      for (const p of [0, 1, 2]) {
+      for (const p of ['t0', 't1', 't2']) {
         // Even with a filter that lets everything through, the graph of p holds only p's vectors.
         const hits = ann.search(p, vectors[row]!, 20, { filter: () => true })!;
         expect(hits.length).toBe(20);
@@ -196,11 +195,62 @@ describe('AnnPartitions', () => {
   it('declines collection filters that leave fewer rows than the threshold', () => {
     const ann = new AnnPartitions(config);
     ann.sync(source(N));
-    const r = req(0);
-    expect(ann.search(0, queries[0]!, 10, { ...r, allowedCount: 999 })).toBeNull();
-    expect(ann.search(0, queries[0]!, 10, { ...r, allowedCount: 3000 })).toHaveLength(10);
-    ann.remove(0, [ids[0]!, ids[1]!]);
+    const r = req('t0');
+    expect(ann.search('t0', queries[0]!, 10, { ...r, allowedCount: 999 })).toBeNull();
+    expect(ann.search('t0', queries[0]!, 10, { ...r, allowedCount: 3000 })).toHaveLength(10);
+    ann.remove('t0', [ids[0]!, ids[1]!]);
     expect(ann.size).toBe(2998);
+    ann.clear();
+  });
+});
+
+describe('AnnPartitions.reconcile (after a reload renumbered the rows)', () => {
+  it('keeps unchanged units, drops removed ones, re-adds changed ones, without a rebuild', () => {
+    let adds = 0;
+    const ann = new AnnPartitions({ ...DEFAULT_ANN_CONFIG, minVectors: 500, buildThreads: 1 }, (dim) => {
+      const idx = new UsearchIndex(dim, { buildThreads: 1 });
+      const add = idx.add.bind(idx);
+      idx.add = (ids, v) => {
+        adds += ids.length;
+        add(ids, v);
+      };
+      return idx;
+    });
+    // 2000 units of tenant "a": unit id 1000 + i has vector i.
+    const rows = Array.from({ length: 2000 }, (_, i) => ({ id: 1000 + i, v: vectors[i]! }));
+    const src = (list: { id: number; v: Float32Array }[]): AnnRowSource => ({
+      rows: list.length,
+      dim: DIM,
+      partition: () => 'a',
+      id: (row) => list[row]!.id,
+      vector: (row) => list[row]!.v,
+    });
+    ann.sync(src(rows));
+    expect(adds).toBe(2000);
+    // Reload: units 1000..1099 deleted, unit 1500 got vector 3500, two new units, order reversed.
+    const gone = new Set(Array.from({ length: 100 }, (_, i) => 1000 + i));
+    const next = rows
+      .filter((r) => !gone.has(r.id))
+      .map((r) => (r.id === 1500 ? { id: 1500, v: vectors[3500]! } : r))
+      .concat([
+        { id: 9001, v: vectors[3600]! },
+        { id: 9002, v: vectors[3700]! },
+      ])
+      .reverse();
+    ann.reconcile(src(next));
+    expect(adds).toBe(2000 + 3); // the changed unit and the two new ones
+    expect(ann.size).toBe(1902);
+    const all = { filter: () => true };
+    for (const id of [1000, 1042, 1099]) {
+      const hits = ann.search('a', vectors[id - 1000]!, 20, all)!;
+      expect(hits.map((h) => h.id)).not.toContain(id);
+    }
+    expect(ann.search('a', vectors[3500]!, 1, all)![0]!.id).toBe(1500);
+    expect(ann.search('a', vectors[500]!, 5, all)!.map((h) => h.id)).not.toContain(1500);
+    expect(ann.search('a', vectors[3700]!, 1, all)![0]!.id).toBe(9002);
+    // A reload that empties the tenant drops its index.
+    ann.reconcile(src([]));
+    expect(ann.indexed).toEqual([]);
     ann.clear();
   });
 });

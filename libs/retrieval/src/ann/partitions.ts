@@ -7,12 +7,21 @@ import { UsearchIndex } from './usearch-index';
 export interface AnnRowSource {
   readonly rows: number;
   readonly dim: number;
-  /** Partition of a row: DenseIndex's tenant code. */
-  partition(row: number): number;
+  /** Partition of a row: the tenant id (stable across reloads, unlike row numbers or codes). */
+  partition(row: number): string;
   /** Unit id of a row. */
   id(row: number): number;
   /** The row's vector (float32; a view is fine, it is copied). */
   vector(row: number): Float32Array;
+}
+
+/** 32-bit FNV-1a over the partition and the vector's float bits: "same unit, same vector, same tenant". */
+function fingerprint(partition: string, v: Float32Array): number {
+  let h = 2166136261;
+  for (let i = 0; i < partition.length; i++) h = Math.imul(h ^ partition.charCodeAt(i), 16777619);
+  const bits = new Int32Array(v.buffer, v.byteOffset, v.length);
+  for (let i = 0; i < bits.length; i++) h = Math.imul(h ^ bits[i]!, 16777619);
+  return h;
 }
 
 export interface AnnSearchRequest {
@@ -36,8 +45,10 @@ export interface AnnSearchRequest {
  * (`filteredSearch`), with the exact scan when they are selective.
  */
 export class AnnPartitions {
-  private readonly parts = new Map<number, ApproximateIndex>();
-  private readonly counts = new Map<number, number>();
+  private readonly parts = new Map<string, ApproximateIndex>();
+  private readonly counts = new Map<string, number>();
+  /** Fingerprint of every id held in a partition index (reconcile keeps what did not change). */
+  private fps = new Map<number, number>();
   private synced = 0;
   /** Searches answered approximately, and declined (left to the exact scan) for an indexed partition. */
   readonly stats = { answered: 0, declined: 0 };
@@ -54,12 +65,12 @@ export class AnnPartitions {
   ) {}
 
   /** Partitions with an approximate index. */
-  get indexed(): number[] {
+  get indexed(): string[] {
     return [...this.parts.keys()];
   }
 
   /** Whether a partition has an approximate index. */
-  has(partition: number): boolean {
+  has(partition: string): boolean {
     return this.parts.has(partition);
   }
 
@@ -77,15 +88,14 @@ export class AnnPartitions {
   }
 
   /**
-   * Takes in the rows appended since the last call (the source only grows; after a reload call
-   * `clear()` first). A partition that reaches the threshold is built from all its rows at once
-   * (one multi-threaded batch); an indexed one gets its new rows added.
+   * Takes in the rows appended since the last call (rows only added). A partition that reaches
+   * the threshold is built from all its rows at once (one multi-threaded batch); an indexed one
+   * gets its new rows added.
    */
   sync(src: AnnRowSource): void {
-    if (src.rows < this.synced) throw new Error('ann: row source shrank; clear() before reloading');
-    const from = this.synced;
-    const fresh = new Map<number, number[]>();
-    for (let row = from; row < src.rows; row++) {
+    if (src.rows < this.synced) throw new Error('ann: row source shrank; reconcile() after a reload');
+    const fresh = new Map<string, number[]>();
+    for (let row = this.synced; row < src.rows; row++) {
       const p = src.partition(row);
       this.counts.set(p, (this.counts.get(p) ?? 0) + 1);
       let list = fresh.get(p);
@@ -94,17 +104,58 @@ export class AnnPartitions {
     }
     for (const [p, newRows] of fresh) {
       const idx = this.parts.get(p);
-      if (idx) {
-        this.addRows(idx, src, newRows);
-      } else if (this.counts.get(p)! >= this.config.minVectors) {
-        const rows: number[] = [];
-        for (let row = 0; row < src.rows; row++) if (src.partition(row) === p) rows.push(row);
-        const created = this.make(src.dim);
-        this.addRows(created, src, rows);
-        this.parts.set(p, created);
-      }
+      if (idx) this.addRows(idx, src, newRows);
+      else if (this.counts.get(p)! >= this.config.minVectors) this.build(src, p);
     }
     this.synced = src.rows;
+  }
+
+  /**
+   * After the source was reloaded from scratch (a delete or a replaced vector: rows renumbered):
+   * keeps every indexed id whose tenant and vector are unchanged (fingerprint), removes ids that
+   * are gone or changed, adds new ones, and builds partitions that now reach the threshold.
+   * One hashing pass over the rows plus graph updates for what changed, instead of a rebuild.
+   */
+  reconcile(src: AnnRowSource): void {
+    const kept = new Map<number, number>();
+    const added = new Map<string, number[]>();
+    this.counts.clear();
+    for (let row = 0; row < src.rows; row++) {
+      const p = src.partition(row);
+      this.counts.set(p, (this.counts.get(p) ?? 0) + 1);
+      if (!this.parts.has(p)) continue;
+      const id = src.id(row);
+      const fp = fingerprint(p, src.vector(row));
+      if (this.fps.get(id) === fp) {
+        kept.set(id, fp);
+        continue;
+      }
+      let list = added.get(p);
+      if (!list) added.set(p, (list = []));
+      list.push(row);
+    }
+    const stale: number[] = [];
+    for (const id of this.fps.keys()) if (!kept.has(id)) stale.push(id);
+    this.fps = kept;
+    for (const [p, idx] of this.parts) {
+      if (stale.length) idx.remove(stale);
+      const rows = added.get(p);
+      if (rows) this.addRows(idx, src, rows);
+      if (!this.counts.get(p)) {
+        idx.clear();
+        this.parts.delete(p);
+      }
+    }
+    for (const [p, n] of this.counts) if (!this.parts.has(p) && n >= this.config.minVectors) this.build(src, p);
+    this.synced = src.rows;
+  }
+
+  private build(src: AnnRowSource, p: string): void {
+    const rows: number[] = [];
+    for (let row = 0; row < src.rows; row++) if (src.partition(row) === p) rows.push(row);
+    const created = this.make(src.dim);
+    this.addRows(created, src, rows);
+    this.parts.set(p, created);
   }
 
   private addRows(idx: ApproximateIndex, src: AnnRowSource, rows: number[]): void {
@@ -115,17 +166,21 @@ export class AnnPartitions {
       const m = new Float32Array(part.length * d);
       const ids = new Array<number>(part.length);
       part.forEach((row, i) => {
-        m.set(src.vector(row), i * d);
-        ids[i] = src.id(row);
+        const v = src.vector(row);
+        const id = src.id(row);
+        m.set(v, i * d);
+        ids[i] = id;
+        this.fps.set(id, fingerprint(src.partition(row), v));
       });
       idx.add(ids, m);
     }
   }
 
   /** Removes ids from a partition's index (incremental deletes; DenseIndex reloads instead). */
-  remove(partition: number, ids: number[]): void {
+  remove(partition: string, ids: number[]): void {
     const idx = this.parts.get(partition);
     if (!idx) return;
+    for (const id of ids) this.fps.delete(id);
     const n = idx.remove(ids);
     this.counts.set(partition, (this.counts.get(partition) ?? 0) - n);
   }
@@ -135,7 +190,7 @@ export class AnnPartitions {
    * filter leaves fewer rows than the threshold (the exact scan over them is cheap and exact),
    * or the over-fetch did not find k allowed candidates. Null means: run the exact scan.
    */
-  search(partition: number, q: Float32Array, k: number, req: AnnSearchRequest): ScoredId[] | null {
+  search(partition: string, q: Float32Array, k: number, req: AnnSearchRequest): ScoredId[] | null {
     const idx = this.parts.get(partition);
     if (!idx) return null;
     const hits =
@@ -157,6 +212,7 @@ export class AnnPartitions {
     for (const p of this.parts.values()) p.clear();
     this.parts.clear();
     this.counts.clear();
+    this.fps.clear();
     this.synced = 0;
   }
 }
