@@ -6,6 +6,7 @@
  *                              [--quantization-max-n 100000] [--k 10] [--connectivity 16]
  *                              [--expansion-add 64] [--threads N] [--filter-fraction 0.1]
  *                              [--data ../shared/data/retrieval/cranfield] [--embed 1000] [--model DIR]
+ *                              [--sets synthetic,real]
  *
  * Vectors (dimension of the shipped model, L2-normalised, seeded):
  * - synthetic (always): two-level clusters, 200 topics × 50 subtopics around random unit
@@ -57,6 +58,8 @@ const { values } = parseArgs({
     threads: { type: 'string', default: String(cpus().length) },
     'filter-fraction': { type: 'string', default: '0.1' },
     data: { type: 'string' },
+    /** Which sets: synthetic and/or real (real needs --data). */
+    sets: { type: 'string', default: 'synthetic,real' },
     embed: { type: 'string', default: '1000' },
     model: { type: 'string' },
     dim: { type: 'string' },
@@ -202,10 +205,10 @@ async function main(): Promise<void> {
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   const maxN = Math.max(...sizes);
-  const sets: (() => Promise<{ set: VectorSet; extra?: Record<string, unknown> }>)[] = [
-    async () => ({ set: synthetic(maxN, nq, dim, seed) }),
-  ];
-  if (values.data) {
+  const which = new Set(values.sets!.split(','));
+  const sets: (() => Promise<{ set: VectorSet; extra?: Record<string, unknown> }>)[] = [];
+  if (which.has('synthetic')) sets.push(async () => ({ set: synthetic(maxN, nq, dim, seed) }));
+  if (values.data && which.has('real')) {
     const dataDir = values.data;
     sets.push(async () => {
       const r = await realSeeded(maxN, nq, dataDir, Number(values.embed), seed, values.model);

@@ -48,15 +48,29 @@ export class DenseIndex {
 
   private readonly ann: AnnPartitions | null;
 
-  /** Approximate indexes: vectors, estimated bytes, tenants, searches answered/declined (null when disabled). */
-  get approximate(): { vectors: number; bytes: number; tenants: number; answered: number; declined: number } | null {
-    if (!this.ann) return null;
+  /** Approximate indexes: vectors, estimated bytes, tenants (ready / building), searches answered/declined. */
+  get approximate(): {
+    vectors: number;
+    bytes: number;
+    tenants: number;
+    building: number;
+    answered: number;
+    declined: number;
+  } | null {
+    const a = this.ann;
+    if (!a) return null;
     return {
-      vectors: this.ann.size,
-      bytes: this.ann.memoryBytes(),
-      tenants: this.ann.indexed.length,
-      ...this.ann.stats,
+      vectors: a.size,
+      bytes: a.memoryBytes(),
+      tenants: a.indexed.length,
+      building: a.pending.length,
+      ...a.stats,
     };
+  }
+
+  /** Resolves when no approximate index is being built (tests, benchmarks, warm-up). */
+  approximateReady(): Promise<void> {
+    return this.ann ? this.ann.idle() : Promise.resolve();
   }
 
   get size(): number {
@@ -301,6 +315,7 @@ export class DenseIndex {
         this.precision === 'f32'
           ? this.f32.subarray(row * this.dim, row * this.dim + this.dim)
           : this.vector(this.unitIds[row]!)!,
+      rowOf: (id) => this.rowOf.get(id),
     };
   }
 

@@ -143,7 +143,7 @@ describe('filteredSearch', () => {
 });
 
 describe('AnnPartitions', () => {
-  const config: AnnConfig = { ...DEFAULT_ANN_CONFIG, minVectors: 1000, buildThreads: 1 };
+  const config: AnnConfig = { ...DEFAULT_ANN_CONFIG, minVectors: 1000, buildThreads: 1, buildChunk: 0 };
   // Tenant 0: rows 0..2999; tenant 1: rows 3000..3499; tenant 2: rows 3500..3999.
   const partitionOf = (row: number): string => (row < 3000 ? 't0' : row < 3500 ? 't1' : 't2');
   const source = (rows: number): AnnRowSource => ({
@@ -152,6 +152,7 @@ describe('AnnPartitions', () => {
     partition: partitionOf,
     id: (row) => ids[row]!,
     vector: (row) => vectors[row]!,
+    rowOf: (id) => (id >= 1000 && id < 1000 + rows ? id - 1000 : undefined),
   });
   const req = (p: string) => ({
     filter: (id: number) => partitionOf(rowOfId(id)) === p,
@@ -204,10 +205,47 @@ describe('AnnPartitions', () => {
   });
 });
 
+describe('AnnPartitions background build', () => {
+  it('builds in chunks between macrotasks; the partition is searched exactly (null) until complete', async () => {
+    let chunks = 0;
+    const ann = new AnnPartitions(
+      { ...DEFAULT_ANN_CONFIG, minVectors: 1000, buildThreads: 1, buildChunk: 700 },
+      (dim) => {
+        const idx = new UsearchIndex(dim, { buildThreads: 1 });
+        const add = idx.add.bind(idx);
+        idx.add = (ids, v) => {
+          chunks++;
+          add(ids, v);
+        };
+        return idx;
+      },
+    );
+    const src: AnnRowSource = {
+      rows: 3000,
+      dim: DIM,
+      partition: () => 'a',
+      id: (row) => 1000 + row,
+      vector: (row) => vectors[row]!,
+      rowOf: (id) => (id >= 1000 && id < 4000 ? id - 1000 : undefined),
+    };
+    ann.sync(src);
+    expect(ann.pending).toEqual(['a']);
+    expect(ann.indexed).toEqual([]);
+    expect(ann.search('a', vectors[5]!, 10, { filter: () => true })).toBeNull();
+    await ann.idle();
+    expect(chunks).toBe(5); // 3000 ids in chunks of 700
+    expect(ann.pending).toEqual([]);
+    expect(ann.indexed).toEqual(['a']);
+    expect(ann.size).toBe(3000);
+    expect(ann.search('a', vectors[5]!, 1, { filter: () => true })![0]!.id).toBe(1005);
+    ann.clear();
+  });
+});
+
 describe('AnnPartitions.reconcile (after a reload renumbered the rows)', () => {
   it('keeps unchanged units, drops removed ones, re-adds changed ones, without a rebuild', () => {
     let adds = 0;
-    const ann = new AnnPartitions({ ...DEFAULT_ANN_CONFIG, minVectors: 500, buildThreads: 1 }, (dim) => {
+    const ann = new AnnPartitions({ ...DEFAULT_ANN_CONFIG, minVectors: 500, buildThreads: 1, buildChunk: 0 }, (dim) => {
       const idx = new UsearchIndex(dim, { buildThreads: 1 });
       const add = idx.add.bind(idx);
       idx.add = (ids, v) => {
@@ -224,6 +262,10 @@ describe('AnnPartitions.reconcile (after a reload renumbered the rows)', () => {
       partition: () => 'a',
       id: (row) => list[row]!.id,
       vector: (row) => list[row]!.v,
+      rowOf: (id) => {
+        const i = list.findIndex((r) => r.id === id);
+        return i < 0 ? undefined : i;
+      },
     });
     ann.sync(src(rows));
     expect(adds).toBe(2000);

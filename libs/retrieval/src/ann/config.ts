@@ -14,6 +14,7 @@ export const DEFAULT_ANN_CONFIG: AnnConfig = {
   expansionAdd: 64,
   quantization: 'f16',
   buildThreads: Math.max(1, availableParallelism()),
+  buildChunk: 512,
   maxCandidates: 4096,
 };
 
@@ -29,7 +30,7 @@ function int(env: NodeJS.ProcessEnv, name: string, min: number): number | undefi
  * ANN settings from the environment, or null when disabled (RETRIEVAL_ANN_MIN_VECTORS=0 or off).
  * RETRIEVAL_ANN_MIN_VECTORS, RETRIEVAL_ANN_EF, RETRIEVAL_ANN_CONNECTIVITY,
  * RETRIEVAL_ANN_EXPANSION_ADD, RETRIEVAL_ANN_QUANTIZATION (f32 | f16 | i8),
- * RETRIEVAL_ANN_BUILD_THREADS, RETRIEVAL_ANN_MAX_CANDIDATES.
+ * RETRIEVAL_ANN_BUILD_THREADS, RETRIEVAL_ANN_BUILD_CHUNK (0 = synchronous), RETRIEVAL_ANN_MAX_CANDIDATES.
  */
 export function annConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AnnConfig | null {
   if (env.RETRIEVAL_ANN_MIN_VECTORS?.trim().toLowerCase() === 'off') return null;
@@ -47,6 +48,7 @@ export function annConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AnnConfi
     expansionAdd: int(env, 'RETRIEVAL_ANN_EXPANSION_ADD', 1) ?? d.expansionAdd,
     quantization: (q || d.quantization) as AnnQuantization,
     buildThreads: int(env, 'RETRIEVAL_ANN_BUILD_THREADS', 1) ?? d.buildThreads,
+    buildChunk: int(env, 'RETRIEVAL_ANN_BUILD_CHUNK', 0) ?? d.buildChunk,
     maxCandidates: int(env, 'RETRIEVAL_ANN_MAX_CANDIDATES', 1) ?? d.maxCandidates,
   };
 }

@@ -16,7 +16,7 @@ import type { AnnConfig } from './types';
  */
 const DIM = 256;
 const PER_DOC = 100;
-const ANN: AnnConfig = { ...DEFAULT_ANN_CONFIG, minVectors: 1000, buildThreads: 1 };
+const ANN: AnnConfig = { ...DEFAULT_ANN_CONFIG, minVectors: 1000, buildThreads: 1, buildChunk: 0 };
 const { matrix, queries } = clusteredSet(2000, 30, DIM, 11, 20, 20);
 const vec = (i: number): Float32Array => rowOf(matrix, DIM, i).slice();
 
@@ -79,7 +79,14 @@ describe('DenseIndex with the approximate index', () => {
     const store = open();
     fill(store);
     const { ann, exact } = both(store);
-    expect(ann.approximate).toEqual({ vectors: 1200, bytes: expect.any(Number), tenants: 1, answered: 0, declined: 0 });
+    expect(ann.approximate).toEqual({
+      vectors: 1200,
+      bytes: expect.any(Number),
+      tenants: 1,
+      building: 0,
+      answered: 0,
+      declined: 0,
+    });
     expect(exact.approximate).toBeNull();
     // Small tenant: identical answers (it is the exact scan).
     for (const q of queries.slice(0, 5))
@@ -174,6 +181,21 @@ describe('DenseIndex with the approximate index', () => {
       }
     }
     expect(fresh.has(ann.search(vec(1555), { tenantId: 'big' }, 1)[0]!.id)).toBe(true);
+  });
+
+  it('by default builds in the background: exact answers until the index is ready', async () => {
+    const store = open();
+    fill(store);
+    const bg = new DenseIndex(store, 'passage', 'm1', 'f32', { ...ANN, buildChunk: 256 });
+    const exact = new DenseIndex(store, 'passage', 'm1', 'f32', null);
+    bg.refresh();
+    exact.refresh();
+    expect(bg.approximate).toMatchObject({ tenants: 0, building: 1 });
+    expect(bg.search(queries[0]!, { tenantId: 'big' }, 10)).toEqual(exact.search(queries[0]!, { tenantId: 'big' }, 10));
+    await bg.approximateReady();
+    expect(bg.approximate).toMatchObject({ vectors: 1200, tenants: 1, building: 0 });
+    expect(meanRecall(bg, exact, { tenantId: 'big' })).toBeGreaterThanOrEqual(0.95);
+    expect(bg.approximate!.answered).toBe(queries.length);
   });
 
   it('switches a tenant to the approximate index when new documents take it past the threshold', () => {

@@ -13,6 +13,8 @@ export interface AnnRowSource {
   id(row: number): number;
   /** The row's vector (float32; a view is fine, it is copied). */
   vector(row: number): Float32Array;
+  /** Current row of a unit id, or undefined when it is gone (background builds resolve ids late). */
+  rowOf(id: number): number | undefined;
 }
 
 /** 32-bit FNV-1a over the partition and the vector's float bits: "same unit, same vector, same tenant". */
@@ -45,11 +47,17 @@ export interface AnnSearchRequest {
  * (`filteredSearch`), with the exact scan when they are selective.
  */
 export class AnnPartitions {
+  /** Searchable partition indexes. */
   private readonly parts = new Map<string, ApproximateIndex>();
+  /** Partitions being built in the background: the index so far and the unit ids still to add. */
+  private readonly building = new Map<string, { idx: ApproximateIndex; queue: number[]; at: number }>();
   private readonly counts = new Map<string, number>();
   /** Fingerprint of every id held in a partition index (reconcile keeps what did not change). */
   private fps = new Map<number, number>();
   private synced = 0;
+  private source: AnnRowSource | null = null;
+  private scheduled = false;
+  private waiters: (() => void)[] = [];
   /** Searches answered approximately, and declined (left to the exact scan) for an indexed partition. */
   readonly stats = { answered: 0, declined: 0 };
 
@@ -64,17 +72,22 @@ export class AnnPartitions {
       }),
   ) {}
 
-  /** Partitions with an approximate index. */
+  /** Partitions with a searchable approximate index. */
   get indexed(): string[] {
     return [...this.parts.keys()];
   }
 
-  /** Whether a partition has an approximate index. */
+  /** Partitions whose index is still being built (searched exactly meanwhile). */
+  get pending(): string[] {
+    return [...this.building.keys()];
+  }
+
+  /** Whether a partition has a searchable approximate index. */
   has(partition: string): boolean {
     return this.parts.has(partition);
   }
 
-  /** Vectors in approximate indexes. */
+  /** Vectors in searchable approximate indexes. */
   get size(): number {
     let s = 0;
     for (const p of this.parts.values()) s += p.size;
@@ -84,16 +97,23 @@ export class AnnPartitions {
   memoryBytes(): number {
     let s = 0;
     for (const p of this.parts.values()) s += p.memoryBytes();
+    for (const b of this.building.values()) s += b.idx.memoryBytes();
     return s;
+  }
+
+  /** Resolves once no partition is being built. */
+  idle(): Promise<void> {
+    if (this.building.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   /**
    * Takes in the rows appended since the last call (rows only added). A partition that reaches
-   * the threshold is built from all its rows at once (one multi-threaded batch); an indexed one
-   * gets its new rows added.
+   * the threshold starts its build; an indexed one gets its new rows added at once.
    */
   sync(src: AnnRowSource): void {
     if (src.rows < this.synced) throw new Error('ann: row source shrank; reconcile() after a reload');
+    this.source = src;
     const fresh = new Map<string, number[]>();
     for (let row = this.synced; row < src.rows; row++) {
       const p = src.partition(row);
@@ -104,8 +124,10 @@ export class AnnPartitions {
     }
     for (const [p, newRows] of fresh) {
       const idx = this.parts.get(p);
+      const b = this.building.get(p);
       if (idx) this.addRows(idx, src, newRows);
-      else if (this.counts.get(p)! >= this.config.minVectors) this.build(src, p);
+      else if (b) for (const row of newRows) b.queue.push(src.id(row));
+      else if (this.counts.get(p)! >= this.config.minVectors) this.startBuild(src, p);
     }
     this.synced = src.rows;
   }
@@ -113,10 +135,15 @@ export class AnnPartitions {
   /**
    * After the source was reloaded from scratch (a delete or a replaced vector: rows renumbered):
    * keeps every indexed id whose tenant and vector are unchanged (fingerprint), removes ids that
-   * are gone or changed, adds new ones, and builds partitions that now reach the threshold.
-   * One hashing pass over the rows plus graph updates for what changed, instead of a rebuild.
+   * are gone or changed, adds new ones, and starts builds for partitions that now reach the
+   * threshold. One hashing pass over the rows plus graph updates for what changed, instead of a
+   * rebuild. Builds in progress restart from the reloaded rows.
    */
   reconcile(src: AnnRowSource): void {
+    this.source = src;
+    for (const b of this.building.values()) b.idx.clear();
+    const restart = [...this.building.keys()];
+    this.building.clear();
     const kept = new Map<number, number>();
     const added = new Map<string, number[]>();
     this.counts.clear();
@@ -146,16 +173,67 @@ export class AnnPartitions {
         this.parts.delete(p);
       }
     }
-    for (const [p, n] of this.counts) if (!this.parts.has(p) && n >= this.config.minVectors) this.build(src, p);
     this.synced = src.rows;
+    for (const [p, n] of this.counts) {
+      if (!this.parts.has(p) && (n >= this.config.minVectors || (restart.includes(p) && n > 0))) {
+        this.startBuild(src, p);
+      }
+    }
+    if (this.building.size === 0) this.wake();
   }
 
-  private build(src: AnnRowSource, p: string): void {
+  /**
+   * Collects the partition's ids and builds its index: at once when `buildChunk` is 0, otherwise
+   * `buildChunk` vectors per macrotask (setImmediate), so one search or upload never waits for a
+   * whole graph; the partition is searched exactly until its index is complete.
+   */
+  private startBuild(src: AnnRowSource, p: string): void {
+    const queue: number[] = [];
+    for (let row = 0; row < src.rows; row++) if (src.partition(row) === p) queue.push(src.id(row));
+    this.building.set(p, { idx: this.make(src.dim), queue, at: 0 });
+    if (this.config.buildChunk <= 0) {
+      while (this.building.has(p)) this.step(p, Number.POSITIVE_INFINITY);
+    } else {
+      this.schedule();
+    }
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      const next = this.building.keys().next();
+      if (next.done) return;
+      this.step(next.value, this.config.buildChunk);
+      if (this.building.size) this.schedule();
+    }).unref();
+  }
+
+  /** Adds up to `budget` queued ids of a partition being built; publishes it when done. */
+  private step(p: string, budget: number): void {
+    const b = this.building.get(p);
+    const src = this.source;
+    if (!b || !src) return;
+    const end = Math.min(b.queue.length, b.at + budget);
     const rows: number[] = [];
-    for (let row = 0; row < src.rows; row++) if (src.partition(row) === p) rows.push(row);
-    const created = this.make(src.dim);
-    this.addRows(created, src, rows);
-    this.parts.set(p, created);
+    for (let i = b.at; i < end; i++) {
+      const row = src.rowOf(b.queue[i]!);
+      if (row !== undefined && src.partition(row) === p) rows.push(row);
+    }
+    b.at = end;
+    this.addRows(b.idx, src, rows);
+    if (b.at >= b.queue.length) {
+      this.building.delete(p);
+      if (b.idx.size > 0) this.parts.set(p, b.idx);
+      if (this.building.size === 0) this.wake();
+    }
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
   }
 
   private addRows(idx: ApproximateIndex, src: AnnRowSource, rows: number[]): void {
@@ -178,7 +256,7 @@ export class AnnPartitions {
 
   /** Removes ids from a partition's index (incremental deletes; DenseIndex reloads instead). */
   remove(partition: string, ids: number[]): void {
-    const idx = this.parts.get(partition);
+    const idx = this.parts.get(partition) ?? this.building.get(partition)?.idx;
     if (!idx) return;
     for (const id of ids) this.fps.delete(id);
     const n = idx.remove(ids);
@@ -186,9 +264,9 @@ export class AnnPartitions {
   }
 
   /**
-   * Approximate top-k for one partition, or null: the partition is below the threshold, the
-   * filter leaves fewer rows than the threshold (the exact scan over them is cheap and exact),
-   * or the over-fetch did not find k allowed candidates. Null means: run the exact scan.
+   * Approximate top-k for one partition, or null: the partition is below the threshold or still
+   * building, the filter leaves fewer rows than the threshold (the exact scan over them is cheap
+   * and exact), or the over-fetch did not find k allowed candidates. Null means: run the exact scan.
    */
   search(partition: string, q: Float32Array, k: number, req: AnnSearchRequest): ScoredId[] | null {
     const idx = this.parts.get(partition);
@@ -210,9 +288,13 @@ export class AnnPartitions {
 
   clear(): void {
     for (const p of this.parts.values()) p.clear();
+    for (const b of this.building.values()) b.idx.clear();
     this.parts.clear();
+    this.building.clear();
     this.counts.clear();
     this.fps.clear();
     this.synced = 0;
+    this.source = null;
+    this.wake();
   }
 }

@@ -48,6 +48,11 @@ export interface AnnConfig {
   quantization: AnnQuantization;
   /** Threads for building (search is single-threaded: one query per call). */
   buildThreads: number;
+  /**
+   * Vectors added per background step while a tenant's index is first built (one step per
+   * macrotask; the tenant is searched exactly until it is complete). 0 = build synchronously.
+   */
+  buildChunk: number;
   /** Most candidates one filtered search may ask the index for before falling back to the exact scan. */
   maxCandidates: number;
 }
