@@ -5,7 +5,7 @@ import type { AnnConfig, AnnQuantization } from './types';
  * Default threshold: below it the exact JS scan is fast enough (see libs/retrieval/README.md,
  * "Approximate index"), and building a graph costs more than it saves.
  */
-export const DEFAULT_ANN_MIN_VECTORS = 50_000;
+export const DEFAULT_ANN_MIN_VECTORS = 20_000;
 
 export const DEFAULT_ANN_CONFIG: AnnConfig = {
   minVectors: DEFAULT_ANN_MIN_VECTORS,
