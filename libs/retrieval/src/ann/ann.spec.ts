@@ -305,10 +305,10 @@ describe('annConfigFromEnv', () => {
     expect(
       annConfigFromEnv({
         RETRIEVAL_ANN_MIN_VECTORS: '5000',
-        RETRIEVAL_ANN_EF: '128',
+        RETRIEVAL_ANN_EF: '96',
         RETRIEVAL_ANN_QUANTIZATION: 'i8',
       }),
-    ).toMatchObject({ minVectors: 5000, ef: 128, quantization: 'i8' });
+    ).toMatchObject({ minVectors: 5000, ef: 96, quantization: 'i8' });
     expect(() => annConfigFromEnv({ RETRIEVAL_ANN_MIN_VECTORS: '1e3x' })).toThrow(/RETRIEVAL_ANN_MIN_VECTORS/);
     expect(() => annConfigFromEnv({ RETRIEVAL_ANN_QUANTIZATION: 'f8' })).toThrow(/QUANTIZATION/);
   });
