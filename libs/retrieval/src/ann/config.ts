@@ -9,7 +9,7 @@ export const DEFAULT_ANN_MIN_VECTORS = 20_000;
 
 export const DEFAULT_ANN_CONFIG: AnnConfig = {
   minVectors: DEFAULT_ANN_MIN_VECTORS,
-  ef: 128,
+  ef: 256,
   connectivity: 16,
   expansionAdd: 64,
   quantization: 'f16',
