@@ -3,7 +3,7 @@
  * and a table on stderr:
  *   npx tsx bench/ann-bench.ts [--sizes 100000,1000000] [--queries 200] [--runs 3]
  *                              [--ef 16,32,64,128,256] [--quantization f16[,f32,i8]]
- *                              [--quantization-max-n 100000] [--k 10] [--connectivity 16]
+ *                              [--quantization-max-n 100000] [--k 10] [--connectivity 16] [--ties-max-n 100000]
  *                              [--expansion-add 64] [--threads N] [--filter-fraction 0.1]
  *                              [--data ../shared/data/retrieval/cranfield] [--embed 1000] [--model DIR]
  *                              [--sets synthetic,real]
@@ -57,6 +57,8 @@ const { values } = parseArgs({
     'expansion-add': { type: 'string', default: '64' },
     threads: { type: 'string', default: String(cpus().length) },
     'filter-fraction': { type: 'string', default: '0.1' },
+    /** Largest size for which the near-ties of the exact ranking are computed (one more exact scan per query). */
+    'ties-max-n': { type: 'string', default: '100000' },
     data: { type: 'string' },
     /** Which sets: synthetic and/or real (real needs --data). */
     sets: { type: 'string', default: 'synthetic,real' },
@@ -239,7 +241,7 @@ async function main(): Promise<void> {
         ann: [] as unknown[],
       };
       (setOut.sizes as unknown[]).push(sizeOut);
-      if (n <= 100_000) {
+      if (n <= Number(values['ties-max-n'])) {
         // Near-ties in the exact ranking (medians over the queries): the k-th score against the first
         // and the next, and how many vectors lie within 0.01 of the k-th.
         const tops = set.queries.map((q) => exactTopK(matrix, dim, n, q, 100));
