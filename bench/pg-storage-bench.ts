@@ -115,7 +115,6 @@ async function main() {
     const pgs = await openPgStorage({
       databaseUrl: await createPgDatabase(server.url, 'bench'),
       dataDir: dir,
-      localDatabasePath: join(dir, 'local.sqlite'),
     });
     const post = await measure(pgs, doc);
     await pgs.close();

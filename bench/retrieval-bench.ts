@@ -31,6 +31,7 @@ import {
   normalize,
   RETRIEVAL_MIGRATIONS,
   RetrievalStore,
+  SqliteRetrievalRepository,
   Retriever,
   type QueryEmbedder,
   type SearchMode,
@@ -168,9 +169,10 @@ async function main() {
         sentences: [],
         vectors: { modelVersion: embedder.modelVersion, passages: [vectors[0]!] },
       });
-      const retriever = new Retriever(store, embedder as QueryEmbedder);
+      const repo = new SqliteRetrievalRepository(store);
+      const retriever = new Retriever(repo, embedder as QueryEmbedder);
       t = performance.now();
-      retriever.denseIndex('passage');
+      await retriever.denseIndex('passage');
       const loadMs = performance.now() - t;
 
       const modes: Record<string, unknown> = {};
@@ -204,8 +206,8 @@ async function main() {
       const backends: Record<string, unknown> = {};
       const top: Record<string, number[][]> = {};
       for (const precision of ['f32', 'i8'] as const) {
-        const idx = new DenseIndex(store, 'passage', embedder.modelVersion, precision);
-        idx.refresh();
+        const idx = new DenseIndex(repo, 'passage', embedder.modelVersion, precision);
+        await idx.refresh();
         const lat: number[] = [];
         top[precision] = [];
         for (const q of qv) {

@@ -48,8 +48,8 @@ async function main() {
   process.stderr.write(`embedded ${texts.length} docs in ${Math.round(performance.now() - t)} ms\n`);
   const index = buildBeirIndex(col, texts, vectors, embedder.modelVersion);
 
-  const bm25 = await evaluateMode(new Retriever(index.store, null), index, col, 'lexical');
-  const dense = await evaluateMode(new Retriever(index.store, embedder), index, col, 'dense');
+  const bm25 = await evaluateMode(new Retriever(index.repo, null), index, col, 'lexical');
+  const dense = await evaluateMode(new Retriever(index.repo, embedder), index, col, 'dense');
   process.stderr.write(`bm25 ${JSON.stringify(bm25)} dense ${JSON.stringify(dense)}\n`);
 
   const list = (v: string) => v.split(',').filter(Boolean);
@@ -71,7 +71,7 @@ async function main() {
   }
   const rows: (Partial<RetrieverOptions> & { ndcg10: number; recall100: number; mrr10: number; gain: number })[] = [];
   for (const g of grid) {
-    const m = await evaluateMode(new Retriever(index.store, embedder, g), index, col, 'hybrid');
+    const m = await evaluateMode(new Retriever(index.repo, embedder, g), index, col, 'hybrid');
     const row = { ...g, ...m, gain: Math.round((m.ndcg10 - bm25.ndcg10) * 10000) / 10000 };
     rows.push(row);
     process.stderr.write(`${JSON.stringify(row)}\n`);

@@ -212,7 +212,7 @@ async function rankAll(
     setup.col.corpus.map((d) => vectors.get(d.id)!),
     embedder.modelVersion,
   );
-  const retriever = new Retriever(index.store, embedder);
+  const retriever = new Retriever(index.repo, embedder);
   const out = {} as Record<SearchMode, { ndcg: number[]; recall: number[] }>;
   for (const mode of MODES) {
     const ndcg: number[] = [];

@@ -1,11 +1,11 @@
 import { Queue } from 'bullmq';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { query, rowsForDocument } from './support/db';
+import { blobStored, dbQuery, dbRowsForDocument } from './support/db';
 import { makePdf } from './support/fixtures';
 import { auth, getJson, upload, waitForStatus } from './support/http';
-import { createKey, makeEnv, startApi, startWorker, type Api, type Env } from './support/services';
+import { createKey, makeBackendEnv, startApi, startWorker, type Api, type Env } from './support/services';
 
 /** Statuses of a job in progress (the worker holds it). */
 const RUNNING = new Set(['parsing', 'embedding', 'indexing', 'summarizing']);
@@ -17,16 +17,15 @@ describe('DELETE removes rows, blob and job', () => {
   let other: string;
   let queue: Queue;
 
-  const blobPath = (hash: string) => join(env.dataDir, 'blobs', hash.slice(0, 2), hash);
   const del = (id: string, k = key) => fetch(`${api.url}/v1/documents/${id}`, { method: 'DELETE', headers: auth(k) });
-  const noRows = (id: string) => {
-    const rows = rowsForDocument(env.dbPath, id);
+  const noRows = async (id: string) => {
+    const rows = await dbRowsForDocument(env, id);
     expect(Object.keys(rows)).toEqual(expect.arrayContaining(['documents', 'pages', 'sentences', 'passages']));
     expect(Object.entries(rows).filter(([, n]) => n > 0)).toEqual([]);
   };
 
   beforeAll(async () => {
-    env = makeEnv({ LOCK_DURATION_MS: '5000' });
+    env = await makeBackendEnv({ LOCK_DURATION_MS: '5000' });
     key = createKey(env, 'deleter');
     other = createKey(env, 'other');
     api = await startApi(env);
@@ -45,15 +44,15 @@ describe('DELETE removes rows, blob and job', () => {
     expect(up.status).toBe(202);
     const id = up.body.id as string;
     const hash = up.body.contentHash as string;
-    const jobId = query<{ job_id: string }>(env.dbPath, 'SELECT job_id FROM documents WHERE id = ?', id)[0]!.job_id;
+    const jobId = (await dbQuery<{ job_id: string }>(env, 'SELECT job_id FROM documents WHERE id = ?', id))[0]!.job_id;
     expect(await (await queue.getJob(jobId))?.getState()).toBe('waiting');
-    expect(existsSync(blobPath(hash))).toBe(true);
+    expect(await blobStored(env, hash)).toBe(true);
 
     expect((await del(id)).status).toBe(204);
     expect(await queue.getJob(jobId)).toBeUndefined();
     expect((await getJson(`${api.url}/v1/documents/${id}`, key)).status).toBe(404);
-    noRows(id);
-    expect(existsSync(blobPath(hash))).toBe(false);
+    await noRows(id);
+    expect(await blobStored(env, hash)).toBe(false);
     expect((await del(id)).status).toBe(404);
   });
 
@@ -63,13 +62,13 @@ describe('DELETE removes rows, blob and job', () => {
       const pdf = await makePdf(4, 6, 'ready');
       const up = await upload(api.url, key, pdf);
       const doc = await waitForStatus(api.url, key, up.body.id as string, (d) => d.status === 'ready');
-      const before = rowsForDocument(env.dbPath, doc.id);
+      const before = await dbRowsForDocument(env, doc.id);
       expect(before.pages).toBe(4);
       expect(before.passages).toBeGreaterThan(0);
 
       expect((await del(doc.id)).status).toBe(204);
-      noRows(doc.id);
-      expect(existsSync(blobPath(doc.contentHash))).toBe(false);
+      await noRows(doc.id);
+      expect(await blobStored(env, doc.contentHash)).toBe(false);
       expect(readdirSync(join(env.dataDir, 'tmp'))).toEqual([]);
 
       // The same content again is a fresh document that is processed again (no stale job id).
@@ -92,10 +91,10 @@ describe('DELETE removes rows, blob and job', () => {
     const hash = a.body.contentHash as string;
     expect(b.body.contentHash).toBe(hash);
     expect((await del(a.body.id as string)).status).toBe(204);
-    expect(existsSync(blobPath(hash))).toBe(true);
+    expect(await blobStored(env, hash)).toBe(true);
     expect((await getJson(`${api.url}/v1/documents/${b.body.id as string}`, other)).status).toBe(200);
     expect((await del(b.body.id as string, other)).status).toBe(204);
-    expect(existsSync(blobPath(hash))).toBe(false);
+    expect(await blobStored(env, hash)).toBe(false);
   });
 
   it('a running document: the worker notices, stops the job as cancelled and leaves no rows', async () => {
@@ -103,7 +102,8 @@ describe('DELETE removes rows, blob and job', () => {
     try {
       const up = await upload(api.url, key, await makePdf(300, 4, 'running'));
       const id = up.body.id as string;
-      const jobId = query<{ job_id: string }>(env.dbPath, 'SELECT job_id FROM documents WHERE id = ?', id)[0]!.job_id;
+      const jobId = (await dbQuery<{ job_id: string }>(env, 'SELECT job_id FROM documents WHERE id = ?', id))[0]!
+        .job_id;
       await waitForStatus(api.url, key, id, (d) => RUNNING.has(d.status), 60_000, 20);
       expect((await del(id)).status).toBe(204);
       const deadline = Date.now() + 60_000;
@@ -115,7 +115,7 @@ describe('DELETE removes rows, blob and job', () => {
       }
       expect(state).toBe('failed');
       expect((await queue.getJob(jobId))?.failedReason).toMatch(/cancelled/);
-      noRows(id);
+      await noRows(id);
       expect(worker.output()).toContain('job stopped');
     } finally {
       await worker.stop();

@@ -2,10 +2,10 @@ import { Queue } from 'bullmq';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { query } from './support/db';
+import { blobStored, dbQuery } from './support/db';
 import { makePdf, pageTag } from './support/fixtures';
 import { getJson, readSse, upload, waitForStatus, type Doc } from './support/http';
-import { createKey, makeEnv, startApi, startWorker, type Api, type Env, type Service } from './support/services';
+import { createKey, makeBackendEnv, startApi, startWorker, type Api, type Env, type Service } from './support/services';
 
 describe('documents: upload → queue → worker → ready', () => {
   let env: Env;
@@ -15,7 +15,7 @@ describe('documents: upload → queue → worker → ready', () => {
   let queue: Queue;
 
   beforeAll(async () => {
-    env = makeEnv();
+    env = await makeBackendEnv();
     key = createKey(env, 'acme');
     [api, worker] = await Promise.all([startApi(env), startWorker(env)]);
     queue = new Queue('documents', { connection: { url: env.redisUrl }, prefix: env.prefix });
@@ -61,15 +61,15 @@ describe('documents: upload → queue → worker → ready', () => {
     expect(doc.timings.parsing).toBeGreaterThan(0);
     expect(doc.error).toBeNull();
 
-    const pages = query<{ number: number; text: string }>(
-      env.dbPath,
+    const pages = await dbQuery<{ number: number; text: string }>(
+      env,
       'SELECT number, text FROM pages WHERE document_id = ? ORDER BY number',
       id,
     );
     expect(pages.map((p) => p.number)).toEqual([1, 2, 3, 4, 5]);
     pages.forEach((p) => expect(p.text).toContain(`Marker ${pageTag(p.number)}`));
-    // The blob is content-addressed under DATA_DIR, never under the client's file name.
-    expect(existsSync(join(env.dataDir, 'blobs', doc.contentHash.slice(0, 2), doc.contentHash))).toBe(true);
+    // The blob is content-addressed (under DATA_DIR, or in PostgreSQL), never under the client's file name.
+    expect(await blobStored(env, doc.contentHash)).toBe(true);
     expect(existsSync(join(env.dataDir, 'etc'))).toBe(false);
     expect(readdirSync(join(env.dataDir, 'tmp'))).toEqual([]);
   });
@@ -85,8 +85,8 @@ describe('documents: upload → queue → worker → ready', () => {
     expect(again.body.id).toBe(first.body.id);
     expect(again.body.status).toBe('ready');
     expect(await queue.getJobCounts()).toEqual(before);
-    const rows = query<{ n: number }>(
-      env.dbPath,
+    const rows = await dbQuery<{ n: number }>(
+      env,
       'SELECT count(*) AS n FROM documents WHERE content_hash = ?',
       first.body.contentHash,
     );
@@ -133,7 +133,7 @@ describe('documents: upload → queue → worker → ready', () => {
     expect(doc.error?.code).toMatch(/^(pdf_corrupt|parse_failed|empty_document|no_text_layer)$/);
     expect(doc.error?.message).toEqual(expect.any(String));
     const job = await queue.getJob(
-      `doc-${query<{ tenant_id: string }>(env.dbPath, 'SELECT tenant_id FROM documents WHERE id = ?', doc.id)[0]!.tenant_id}-${doc.contentHash}`,
+      `doc-${(await dbQuery<{ tenant_id: string }>(env, 'SELECT tenant_id FROM documents WHERE id = ?', doc.id))[0]!.tenant_id}-${doc.contentHash}`,
     );
     expect(job?.attemptsMade).toBe(1);
     expect(await job?.getState()).toBe('failed');

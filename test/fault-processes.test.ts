@@ -1,23 +1,18 @@
-import Database from 'better-sqlite3';
 import { Queue } from 'bullmq';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { query } from './support/db';
+import { dbQuery, failPageWrites, storedBlobs } from './support/db';
 import { makePdf } from './support/fixtures';
 import { auth, getJson, upload, waitForStatus } from './support/http';
-import { createKey, makeEnv, startApi, startWorker, type Env } from './support/services';
+import { createKey, makeBackendEnv, startApi, startWorker, type Env } from './support/services';
 
 /** Short locks so a job left behind by a dead or departed worker moves on within seconds. */
 const FAST = { LOCK_DURATION_MS: '4000', STALLED_INTERVAL_MS: '1000', JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '200' };
 
-const jobIdOf = (dbPath: string, id: string) =>
-  query<{ job_id: string }>(dbPath, 'SELECT job_id FROM documents WHERE id = ?', id)[0]!.job_id;
-const blobFiles = (dataDir: string) => {
-  const dir = join(dataDir, 'blobs');
-  return existsSync(dir) ? (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.length > 2) : [];
-};
+const jobIdOf = async (env: Env, id: string) =>
+  (await dbQuery<{ job_id: string }>(env, 'SELECT job_id FROM documents WHERE id = ?', id))[0]!.job_id;
 const partFiles = (dataDir: string) => {
   const dir = join(dataDir, 'tmp');
   return existsSync(dir) ? readdirSync(dir) : [];
@@ -29,8 +24,8 @@ describe('faults on real processes: API killed mid-upload, SIGTERM on a busy wor
   let key: string;
   let queue: Queue;
 
-  beforeAll(() => {
-    env = makeEnv(FAST);
+  beforeAll(async () => {
+    env = await makeBackendEnv(FAST);
     key = createKey(env, 'faults');
     queue = new Queue('documents', { connection: { url: env.redisUrl }, prefix: env.prefix });
   });
@@ -78,8 +73,8 @@ describe('faults on real processes: API killed mid-upload, SIGTERM on a busy wor
     expect(await answered).toMatch(/^error/); // the client saw the connection drop, not a success
     req.destroy();
 
-    expect(query(env.dbPath, 'SELECT id FROM documents')).toEqual([]);
-    expect(blobFiles(env.dataDir)).toEqual([]);
+    expect(await dbQuery(env, 'SELECT id FROM documents')).toEqual([]);
+    expect(await storedBlobs(env)).toEqual([]);
     expect(await queue.getJobCounts('waiting', 'active', 'delayed')).toMatchObject({
       waiting: 0,
       active: 0,
@@ -95,7 +90,7 @@ describe('faults on real processes: API killed mid-upload, SIGTERM on a busy wor
       expect((await getJson(`${again.url}/v1/documents`, key)).body.data).toEqual([]);
       const up = await upload(again.url, key, pdf, { filename: 'whole.pdf' });
       expect(up.status).toBe(202); // not 200: nothing of the killed attempt counts as "already uploaded"
-      expect(blobFiles(env.dataDir)).toHaveLength(1);
+      expect(await storedBlobs(env)).toHaveLength(1);
     } finally {
       await again.stop();
     }
@@ -123,12 +118,12 @@ describe('faults on real processes: API killed mid-upload, SIGTERM on a busy wor
         expect(doc.pages).toBe(30);
         // The job itself completes too (on a loaded machine a short lock can be lost and the job rerun
         // once more; the stages are idempotent, so it still ends completed, never lost).
-        const job = (await queue.getJob(jobIdOf(env.dbPath, id)))!;
+        const job = (await queue.getJob(await jobIdOf(env, id)))!;
         const deadline = Date.now() + 120_000;
         while ((await job.getState()) !== 'completed' && Date.now() < deadline) await sleep(250);
         expect(await job.getState()).toBe('completed');
         expect(
-          query<{ n: number }>(env.dbPath, 'SELECT count(*) AS n FROM pages WHERE document_id = ?', id)[0]!.n,
+          (await dbQuery<{ n: number }>(env, 'SELECT count(*) AS n FROM pages WHERE document_id = ?', id))[0]!.n,
         ).toBe(30);
       } finally {
         await second.stop();
@@ -142,8 +137,7 @@ describe('faults on real processes: API killed mid-upload, SIGTERM on a busy wor
     const api = await startApi(env);
     const worker = await startWorker(env);
     // Fault injection on the real database: every write of parsed pages fails (like a broken disk).
-    const db = new Database(env.dbPath);
-    db.exec(`CREATE TRIGGER fault_pages BEFORE INSERT ON pages BEGIN SELECT RAISE(ABORT, 'injected disk fault'); END`);
+    const clearFault = await failPageWrites(env);
     try {
       const up = await upload(api.url, key, await makePdf(3, 5, 'always-failing'));
       expect(up.status).toBe(202);
@@ -152,16 +146,16 @@ describe('faults on real processes: API killed mid-upload, SIGTERM on a busy wor
       expect(doc.error).toMatchObject({ code: 'internal_error' });
       // The message is the stable public one, not the database's.
       expect(JSON.stringify(doc.error)).not.toContain('injected disk fault');
-      const job = (await queue.getJob(jobIdOf(env.dbPath, id)))!;
+      const job = (await queue.getJob(await jobIdOf(env, id)))!;
       expect(await job.getState()).toBe('failed');
       expect(job.attemptsMade).toBe(3);
       expect(
-        query<{ attempts: number }>(env.dbPath, 'SELECT attempts FROM documents WHERE id = ?', id)[0]!.attempts,
+        (await dbQuery<{ attempts: number }>(env, 'SELECT attempts FROM documents WHERE id = ?', id))[0]!.attempts,
       ).toBe(3);
       // No loop: nothing runs or waits for it afterwards.
       await sleep(1500);
       expect(await job.getState()).toBe('failed');
-      expect((await queue.getJob(jobIdOf(env.dbPath, id)))!.attemptsMade).toBe(3);
+      expect((await queue.getJob(await jobIdOf(env, id)))!.attemptsMade).toBe(3);
       expect(await queue.getJobCounts('waiting', 'active', 'delayed')).toMatchObject({
         waiting: 0,
         active: 0,
@@ -175,15 +169,14 @@ describe('faults on real processes: API killed mid-upload, SIGTERM on a busy wor
       expect(bad.status).toBe(202);
       const badDoc = await waitForStatus(api.url, key, bad.body.id as string, (d) => d.status === 'failed', 60_000);
       expect(badDoc.error?.code).toMatch(/^pdf_|parse_failed|empty_document|no_text_layer/);
-      expect((await queue.getJob(jobIdOf(env.dbPath, badDoc.id)))!.attemptsMade).toBe(1);
+      expect((await queue.getJob(await jobIdOf(env, badDoc.id)))!.attemptsMade).toBe(1);
 
       // The fault cleared, the service works again: nothing was wedged by the failures.
-      db.exec('DROP TRIGGER fault_pages');
+      await clearFault();
       const ok = await upload(api.url, key, await makePdf(2, 4, 'after-fault'));
       expect((await waitForStatus(api.url, key, ok.body.id as string, (d) => d.status === 'ready')).pages).toBe(2);
     } finally {
-      db.exec('DROP TRIGGER IF EXISTS fault_pages');
-      db.close();
+      await clearFault();
       await Promise.all([api.stop(), worker.stop()]);
     }
   });

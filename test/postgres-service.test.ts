@@ -11,12 +11,15 @@ const postgresUrl = inject('postgresUrl');
 
 /**
  * The service with DATABASE_URL: the real API, worker and CLI processes against the run's private
- * PostgreSQL (a fresh database for this suite). Rows, checkpoints, batches and blobs live in
- * PostgreSQL; DATA_DIR keeps staging, the blob cache and (until retrieval moves) the search index.
+ * PostgreSQL (a fresh database for this suite). Rows, checkpoints, batches, blobs and the retrieval
+ * index (units, vectors, BM25 statistics, change log) live in PostgreSQL; DATA_DIR keeps only staging
+ * and the blob cache. Two API processes share the one index: each finds what the worker wrote at its
+ * next search, and neither returns a deleted document.
  */
 describe.skipIf(!postgresUrl)('the service on PostgreSQL (DATABASE_URL)', () => {
   let env: Env;
   let api: Api;
+  let api2: Api;
   let worker: Service;
   let alice: string;
   let bob: string;
@@ -28,19 +31,37 @@ describe.skipIf(!postgresUrl)('the service on PostgreSQL (DATABASE_URL)', () => 
     env = makeEnv({ DATABASE_URL: url });
     alice = createKey(env, 'alice');
     bob = createKey(env, 'bob');
-    [api, worker] = await Promise.all([startApi(env), startWorker(env)]);
+    [api, api2, worker] = await Promise.all([startApi(env), startApi(env), startWorker(env)]);
     db = new pg.Pool({ connectionString: url, max: 2 });
   });
 
   afterAll(async () => {
     await db?.end();
-    await Promise.all([api?.stop(), worker?.stop()]);
+    await Promise.all([api?.stop(), api2?.stop(), worker?.stop()]);
     env?.cleanup();
   });
 
   const rows = async (sql: string, ...params: unknown[]) => (await db.query(sql, params)).rows;
+  const search = async (url: string, body: Record<string, unknown>) => {
+    const res = await fetch(`${url}/v1/search`, {
+      method: 'POST',
+      headers: { ...auth(alice), 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(200);
+    return (await res.json()) as { mode: string; results: { documentId: string; page: number; snippet: string }[] };
+  };
+  /** Every file under DATA_DIR, relative paths. */
+  const filesUnder = (dir: string, base = ''): string[] =>
+    readdirSync(join(dir, base), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? filesUnder(dir, join(base, e.name)) : [join(base, e.name)],
+    );
 
   it('an uploaded PDF reaches ready, its rows and blob in PostgreSQL and none of them in DATA_DIR', async () => {
+    // Both API processes load their vector index before the document exists (it must follow the database).
+    for (const url of [api.url, api2.url]) {
+      expect((await search(url, { query: 'pgsvc marker', mode: 'dense', k: 5 })).results).toEqual([]);
+    }
     const up = await upload(api.url, alice, await makePdf(3, 8, 'pgsvc'), { collection: 'papers' });
     expect(up.status).toBe(202);
     const id = up.body.id as string;
@@ -60,15 +81,31 @@ describe.skipIf(!postgresUrl)('the service on PostgreSQL (DATABASE_URL)', () => 
     expect(await rows('SELECT count(*)::int AS n FROM model_document_states WHERE document_id = $1', id)).toEqual([
       { n: 1 },
     ]);
-    // No SQLite storage file and no blob folder: only staging, the blob cache and the retrieval index.
+    // The retrieval index: units, vectors of the model version, BM25 statistics and the change log.
+    const [units] = await rows(
+      `SELECT (SELECT count(*)::int FROM rt_passages WHERE document_id = $1) AS passages,
+              (SELECT count(*)::int FROM rt_sentences WHERE document_id = $1) AS sentences,
+              (SELECT count(*)::int FROM rt_vectors v JOIN rt_passages p ON p.id = v.unit_id
+                 WHERE v.kind = 'passage' AND p.document_id = $1) AS vectors,
+              (SELECT count(*)::int FROM rt_lex_units WHERE document_id = $1) AS lexical,
+              (SELECT count(*)::int FROM rt_changes WHERE document_id = $1 AND op = 'index') AS changes`,
+      id,
+    );
+    expect(units).toMatchObject({ passages: doc.passages, vectors: doc.passages, changes: 1 });
+    expect(units!.sentences).toBeGreaterThan(0);
+    expect(units!.lexical).toBe(units!.passages + units!.sentences);
+    // No database file of any kind and no blob folder: only staging and the blob cache.
     expect(existsSync(join(env.dataDir, 'elegans.db'))).toBe(false);
     expect(existsSync(join(env.dataDir, 'blobs'))).toBe(false);
-    expect(
-      readdirSync(env.dataDir)
-        .filter((n) => !n.startsWith('retrieval.db'))
-        .sort(),
-    ).toEqual(['cache', 'tmp']);
+    expect(readdirSync(env.dataDir).sort()).toEqual(['cache', 'tmp']);
+    expect(filesUnder(env.dataDir).filter((f) => /\.(sqlite|db)(-wal|-shm|-journal)?$/.test(f))).toEqual([]);
     expect(readdirSync(join(env.dataDir, 'tmp'))).toEqual([]);
+    // Each API process finds the worker's vectors at its next search (dense: the in-memory index).
+    for (const url of [api.url, api2.url]) {
+      const dense = await search(url, { query: `Marker ${pageTag(2)} pgsvc`, mode: 'dense', k: 10 });
+      expect(dense.mode).toBe('dense');
+      expect(dense.results.map((r) => r.documentId)).toContain(id);
+    }
   });
 
   it('serves the stored file, pages and search, and keeps the document from another tenant', async () => {
@@ -81,13 +118,11 @@ describe.skipIf(!postgresUrl)('the service on PostgreSQL (DATABASE_URL)', () => 
     ).toBe('%PDF-');
     const page = await getJson(`${api.url}/v1/documents/${doc.id}/pages?page=2`, alice);
     expect(page.status).toBe(200);
-    const search = await fetch(`${api.url}/v1/search`, {
-      method: 'POST',
-      headers: { ...auth(alice), 'content-type': 'application/json' },
-      body: JSON.stringify({ query: `Marker ${pageTag(2)} pgsvc`, mode: 'lexical', k: 3 }),
-    });
-    const hits = (await search.json()) as { results: { documentId: string; page: number }[] };
-    expect(hits.results[0]).toMatchObject({ documentId: doc.id, page: 2 });
+    for (const url of [api.url, api2.url]) {
+      const hits = await search(url, { query: `Marker ${pageTag(2)} pgsvc`, mode: 'lexical', k: 3 });
+      expect(hits.results[0]).toMatchObject({ documentId: doc.id, page: 2 });
+      expect(hits.results[0]!.snippet).toMatch(/<mark>pgsvc<\/mark>/i);
+    }
 
     expect((await getJson(`${api.url}/v1/documents/${doc.id}`, bob)).status).toBe(404);
     expect((await getJson(`${api.url}/v1/documents`, bob)).body.data).toEqual([]);
@@ -135,12 +170,21 @@ describe.skipIf(!postgresUrl)('the service on PostgreSQL (DATABASE_URL)', () => 
       { n: 0 },
     ]);
     expect(existsSync(join(env.dataDir, 'cache', 'blobs', doc.contentHash.slice(0, 2), doc.contentHash))).toBe(false);
-    const search = await fetch(`${api.url}/v1/search`, {
-      method: 'POST',
-      headers: { ...auth(alice), 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'pgsvc', mode: 'lexical', k: 5 }),
-    });
-    const hits = (await search.json()) as { results: { documentId: string }[] };
-    expect(hits.results.filter((r) => r.documentId === doc.id)).toEqual([]);
+    for (const t of ['rt_passages', 'rt_sentences', 'rt_lex_units']) {
+      expect(await rows(`SELECT count(*)::int AS n FROM ${t} WHERE document_id = $1`, doc.id), t).toEqual([{ n: 0 }]);
+    }
+    expect(
+      await rows("SELECT count(*)::int AS n FROM rt_changes WHERE document_id = $1 AND op = 'delete'", doc.id),
+    ).toEqual([{ n: 1 }]);
+    // Neither API process returns the deleted document, lexically or from its in-memory vectors.
+    for (const url of [api.url, api2.url]) {
+      for (const mode of ['lexical', 'dense', 'hybrid']) {
+        const hits = await search(url, { query: `pgsvc Marker ${pageTag(2)}`, mode, k: 20 });
+        expect(
+          hits.results.filter((r) => r.documentId === doc.id),
+          `${mode} ${url}`,
+        ).toEqual([]);
+      }
+    }
   });
 });

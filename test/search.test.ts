@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { query } from './support/db';
+import { retrievalQuery } from './support/db';
 import { makePdf, pageTag } from './support/fixtures';
 import { auth, upload, waitForStatus, type Doc } from './support/http';
-import { createKey, makeEnv, startApi, startWorker, type Api, type Env, type Service } from './support/services';
+import { createKey, makeBackendEnv, startApi, startWorker, type Api, type Env, type Service } from './support/services';
 
 interface Result {
   documentId: string;
@@ -34,7 +34,7 @@ describe('POST /v1/search on documents indexed by the worker', () => {
   };
 
   beforeAll(async () => {
-    env = makeEnv();
+    env = await makeBackendEnv();
     alice = createKey(env, 'alice');
     bob = createKey(env, 'bob');
     [api, worker] = await Promise.all([startApi(env), startWorker(env)]);
@@ -98,8 +98,8 @@ describe('POST /v1/search on documents indexed by the worker', () => {
     const del = await fetch(`${api.url}/v1/documents/${bobDoc.id}`, { method: 'DELETE', headers: auth(bob) });
     expect(del.status).toBe(204);
     expect((await search(bob, { query: 'quillback', mode: 'lexical' })).body.results).toEqual([]);
-    const left = query<{ n: number }>(
-      env.dbPath,
+    const left = await retrievalQuery<{ n: number }>(
+      env,
       'SELECT (SELECT count(*) FROM rt_passages WHERE document_id = ?) + (SELECT count(*) FROM rt_sentences WHERE document_id = ?) AS n',
       bobDoc.id,
       bobDoc.id,

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { query } from './support/db';
+import { dbQuery } from './support/db';
 import { makePdf } from './support/fixtures';
 import { auth, getJson, upload, waitForStatus, type Doc } from './support/http';
-import { createKey, makeEnv, startApi, startWorker, type Api, type Env, type Service } from './support/services';
+import { createKey, makeBackendEnv, startApi, startWorker, type Api, type Env, type Service } from './support/services';
 
 describe('tenant isolation: another tenant’s document is 404 on every route', () => {
   let env: Env;
@@ -14,7 +14,7 @@ describe('tenant isolation: another tenant’s document is 404 on every route', 
   let aliceDoc: Doc;
 
   beforeAll(async () => {
-    env = makeEnv();
+    env = await makeBackendEnv();
     alice = createKey(env, 'alice');
     bob = createKey(env, 'bob');
     [api, worker] = await Promise.all([startApi(env), startWorker(env)]);
@@ -58,8 +58,8 @@ describe('tenant isolation: another tenant’s document is 404 on every route', 
     expect(up.body.id).not.toBe(aliceDoc.id);
     const bobDoc = await waitForStatus(api.url, bob, up.body.id as string, (d) => d.status === 'ready');
     expect(bobDoc.pages).toBe(3);
-    const owners = query<{ tenant_id: string }>(
-      env.dbPath,
+    const owners = await dbQuery<{ tenant_id: string }>(
+      env,
       'SELECT DISTINCT tenant_id FROM documents WHERE content_hash = ?',
       aliceDoc.contentHash,
     );

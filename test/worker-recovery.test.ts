@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { query } from './support/db';
+import { dbQuery } from './support/db';
 import { makePdf } from './support/fixtures';
 import { getJson, upload, waitForStatus } from './support/http';
-import { createKey, makeEnv, startApi, startWorker, type Api, type Env } from './support/services';
+import { createKey, makeBackendEnv, startApi, startWorker, type Api, type Env } from './support/services';
 
 /** Statuses of a job in progress (the worker holds it). */
 const RUNNING = new Set(['parsing', 'embedding', 'indexing', 'summarizing']);
@@ -16,7 +16,7 @@ describe('workers: crash takeover and graceful shutdown', () => {
   let key: string;
 
   beforeAll(async () => {
-    env = makeEnv(FAST_RECOVERY);
+    env = await makeBackendEnv(FAST_RECOVERY);
     key = createKey(env, 'recovery');
     api = await startApi(env);
   });
@@ -43,7 +43,7 @@ describe('workers: crash takeover and graceful shutdown', () => {
       expect(doc.status).toBe('ready');
       expect(doc.pages).toBe(300);
       expect(second.output()).toContain('document ready');
-      const pages = query<{ n: number }>(env.dbPath, 'SELECT count(*) AS n FROM pages WHERE document_id = ?', id);
+      const pages = await dbQuery<{ n: number }>(env, 'SELECT count(*) AS n FROM pages WHERE document_id = ?', id);
       expect(pages[0]!.n).toBe(300); // the retried parse replaced, not duplicated, its rows
     } finally {
       await second.stop();

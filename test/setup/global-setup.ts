@@ -48,25 +48,47 @@ function build(): string {
   return outDir;
 }
 
+/** Shared by the integration projects of one `vitest run` (SQLite and PostgreSQL): one build, one Redis. */
+const KEY = Symbol.for('elegans.test.integration');
+interface Shared {
+  users: number;
+  started: Promise<{ distDir: string; redisUrl: string; teardown: () => Promise<void> }>;
+}
+const shared = globalThis as unknown as Record<symbol, Shared | undefined>;
+
 /**
  * Integration setup: build (tests run the real compiled processes), then start a private
  * redis-server on a free port unless REDIS_URL points at one already.
  */
 export default async function setup(project: TestProject) {
-  const distDir = build();
+  const entry = (shared[KEY] ??= { users: 0, started: start() });
+  entry.users++;
+  const { distDir, redisUrl, teardown } = await entry.started;
   project.provide('distDir', distDir);
+  project.provide('redisUrl', redisUrl);
+  return async () => {
+    if (--entry.users > 0) return;
+    shared[KEY] = undefined;
+    await teardown();
+  };
+}
+
+async function start(): Promise<{ distDir: string; redisUrl: string; teardown: () => Promise<void> }> {
+  const distDir = build();
   const removeBuild = () => rmSync(distDir, { recursive: true, force: true });
 
   if (process.env.REDIS_URL) {
-    project.provide('redisUrl', process.env.REDIS_URL);
-    return removeBuild;
+    return { distDir, redisUrl: process.env.REDIS_URL, teardown: async () => removeBuild() };
   }
   const dir = mkdtempSync(join(tmpdir(), 'elegans-test-redis-'));
   const redis = await startPrivateRedis(dir, { persist: false });
-  project.provide('redisUrl', redis.url);
-  return async () => {
-    await redis.stop();
-    rmSync(dir, { recursive: true, force: true });
-    removeBuild();
+  return {
+    distDir,
+    redisUrl: redis.url,
+    teardown: async () => {
+      await redis.stop();
+      rmSync(dir, { recursive: true, force: true });
+      removeBuild();
+    },
   };
 }

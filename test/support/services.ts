@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createPgDatabase } from '@elegans/storage';
 import { inject } from 'vitest';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -12,10 +13,19 @@ const API_MAIN = () => entry('apps/api/src/main.js');
 const WORKER_MAIN = () => entry('apps/worker/src/main.js');
 const CLI_MAIN = () => entry('apps/cli/src/main.js');
 
-/** One isolated deployment per suite: its own DATA_DIR, SQLite file and Redis key prefix. */
+/**
+ * The storage backend of the backend-neutral suites (those that call `makeBackendEnv`): SQLite, or
+ * PostgreSQL in the `integration-pg` project (ELEGANS_TEST_BACKEND=postgres, see vitest.config.ts).
+ */
+export type Backend = 'sqlite' | 'postgres';
+export const testBackend: Backend = process.env.ELEGANS_TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
+
+/** One isolated deployment per suite: its own DATA_DIR, SQLite file (or PostgreSQL database) and Redis key prefix. */
 export interface Env {
   dataDir: string;
   dbPath: string;
+  /** DATABASE_URL of the suite's own PostgreSQL database; null on SQLite. */
+  databaseUrl: string | null;
   prefix: string;
   redisUrl: string;
   vars: Record<string, string>;
@@ -40,11 +50,25 @@ export function makeEnv(overrides: Record<string, string> = {}): Env {
   return {
     dataDir,
     dbPath: join(dataDir, 'elegans.db'),
+    databaseUrl: vars.DATABASE_URL ?? null,
     prefix,
     redisUrl,
     vars,
     cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * makeEnv on the run's backend (testBackend): on PostgreSQL a fresh database of its own on the run's
+ * server (test/setup/postgres-setup.ts), given to every process as DATABASE_URL. Suites that use it
+ * read and write the database through test/support/db.ts's backend-neutral helpers.
+ */
+export async function makeBackendEnv(overrides: Record<string, string> = {}): Promise<Env> {
+  if (testBackend === 'sqlite') return makeEnv(overrides);
+  const server = inject('postgresUrl');
+  if (!server) throw new Error('ELEGANS_TEST_BACKEND=postgres, but no PostgreSQL server (see postgres-setup)');
+  const url = await createPgDatabase(server, `it_${randomBytes(6).toString('hex')}`);
+  return makeEnv({ DATABASE_URL: url, ...overrides });
 }
 
 export interface Service {

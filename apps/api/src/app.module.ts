@@ -19,6 +19,7 @@ import { ContentService } from './content/content.service';
 import { EmbeddingsController } from './embeddings/embeddings.controller';
 import { EmbeddingsService } from './embeddings/embeddings.service';
 import { QueryModel } from './model/query-model';
+import { QueryRetrieval } from './retrieval/query-retrieval';
 import { ModelsController } from './models/models.controller';
 import { ModelsService } from './models/models.service';
 import { ProblemFilter } from './common/problem.filter';
@@ -28,6 +29,7 @@ import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { SecurityModule } from './security/security.module';
 import { DocumentQueue } from './queue/document-queue';
+import { UploadSlots } from './queue/upload-slots';
 import { DocumentIntake } from './documents/document-intake';
 import { SummariesController } from './summaries/summaries.controller';
 import { SummariesService } from './summaries/summaries.service';
@@ -66,6 +68,18 @@ export class AppModule {
         { provide: APP_FILTER, useFactory: () => new ProblemFilter(logger) },
         DocumentsService,
         DocumentQueue,
+        {
+          // Its own connection: slot commands queue while Redis is away, like the queue's, without
+          // waiting behind BullMQ's blocking calls.
+          provide: UploadSlots,
+          useFactory: () =>
+            new UploadSlots(
+              createRedis(config.REDIS_URL, 'elegans-upload-slots'),
+              config.QUEUE_PREFIX,
+              config.UPLOAD_SLOT_LEASE_MS,
+              logger,
+            ),
+        },
         DocumentIntake,
         SummariesService,
         ContentService,
@@ -74,6 +88,7 @@ export class AppModule {
         ChatService,
         ModelsService,
         QueryModel,
+        QueryRetrieval,
         EmbeddingsService,
         SearchService,
       ],

@@ -3,7 +3,7 @@
  * exports `run(argv): Promise<number>` (the exit code). With `--json`, a command prints exactly
  * one JSON object on stdout; progress and logs go to stderr.
  */
-type CommandModule = { run(argv: string[]): Promise<number>; summary: string };
+type CommandModule = { run(argv: string[]): Promise<number>; summary: string; USAGE: string };
 
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   // registry: one line per command; keep sorted
@@ -15,6 +15,8 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   'eval retrieval': () => import('./commands/eval-retrieval.js'),
   'eval summaries': () => import('./commands/eval-summaries.js'),
   'keys create': () => import('./commands/keys-create.js'),
+  'keys list': () => import('./commands/keys-list.js'),
+  'keys revoke': () => import('./commands/keys-revoke.js'),
   parse: () => import('./commands/parse.js'),
   reindex: () => import('./commands/reindex.js'),
 };
@@ -40,7 +42,20 @@ export async function main(argv: string[]): Promise<number> {
   }
   const rest = argv.slice(key.split(' ').length);
   const mod = await COMMANDS[key]!();
-  return mod.run(rest);
+  const withNewline = (t: string) => (t.endsWith('\n') ? t : `${t}\n`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(withNewline(`${mod.USAGE.trimEnd()}\n\n${mod.summary}`));
+    return 0;
+  }
+  try {
+    return await mod.run(rest);
+  } catch (err) {
+    // node:util parseArgs (strict) refuses unknown or malformed options: a usage error (exit 2), not a crash.
+    const code = (err as { code?: string }).code ?? '';
+    if (!code.startsWith('ERR_PARSE_ARGS_')) throw err;
+    process.stderr.write(`elegans ${key}: ${(err as Error).message}\n${withNewline(mod.USAGE)}`);
+    return 2;
+  }
 }
 
 if (require.main === module) {

@@ -19,6 +19,9 @@ export interface PrivatePostgres {
   port: number;
   /** Stops the server (fast shutdown) and starts it again on the same port and data: the fault tests' restart. */
   restart(): Promise<void>;
+  /** The two halves of restart, for a fault test that acts while the server is down. */
+  halt(): Promise<void>;
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -77,6 +80,8 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       stop();
       start();
     },
+    halt: async () => stop(),
+    resume: async () => start(),
     stop: async () => {
       if (running) {
         running = false;

@@ -25,8 +25,8 @@ const schema = z.object({
   /** SQLite file; defaults to DATA_DIR/elegans.db. */
   DATABASE_PATH: z.string().min(1).optional(),
   /**
-   * PostgreSQL instead of SQLite (issue 16): every row and blob in this database; DATA_DIR keeps
-   * upload staging, a blob cache and the (not yet shared) retrieval index only.
+   * PostgreSQL instead of SQLite (issue 16): every row and blob, and the retrieval index, in this
+   * database; DATA_DIR keeps upload staging and a blob cache only.
    */
   DATABASE_URL: z
     .string()
@@ -54,8 +54,13 @@ const schema = z.object({
   OCR_MIN_CONFIDENCE: int(50, 0, 100),
   /** Pixels (width × height) of one page of a PNG, JPEG or TIFF upload; larger fails with image_too_large. */
   IMAGE_MAX_PIXELS: int(50_000_000, 1),
-  /** Uploads are refused with 429 queue_full beyond this many waiting jobs (back-pressure). */
+  /**
+   * Back-pressure: uploads are refused with 429 queue_full once waiting jobs plus uploads still being
+   * received reach this; the uploads in flight are counted across every API replica (in Redis).
+   */
   QUEUE_MAX_WAITING: int(10_000, 1),
+  /** Lease of an upload's in-flight slot, renewed every third of it: a killed API's slots free within this. */
+  UPLOAD_SLOT_LEASE_MS: int(30_000, 300, 3_600_000),
   /** Retry-After (seconds) sent with 429 queue_full. */
   QUEUE_RETRY_AFTER_S: int(5, 1, 3600),
   /** Requests per API key per RATE_LIMIT_WINDOW_MS, all routes together (429 + Retry-After past it); 0 = off. */

@@ -1,6 +1,13 @@
 import { ANALYSIS_MIGRATIONS } from '@elegans/analysis';
 import { MODEL_MIGRATIONS } from '@elegans/model';
-import { RETRIEVAL_CASCADE_MIGRATIONS, RETRIEVAL_MIGRATIONS } from '@elegans/retrieval';
+import {
+  PG_LEXICAL_MIGRATIONS,
+  RETRIEVAL_CASCADE_MIGRATIONS,
+  RETRIEVAL_CASCADE_PG_MIGRATIONS,
+  RETRIEVAL_CHANGES_PG_MIGRATIONS,
+  RETRIEVAL_MIGRATIONS,
+  RETRIEVAL_PG_MIGRATIONS,
+} from '@elegans/retrieval';
 import { STORAGE_PG_SETS, storageMigrations, type MigrationSet, type PgMigrationSet } from '@elegans/storage';
 
 /**
@@ -17,15 +24,24 @@ export const MIGRATION_SETS: MigrationSet[] = [
 
 /**
  * PostgreSQL mirrors of MIGRATION_SETS (issue 16), same owner names and versions, plus the
- * PostgreSQL-only sets (PG_ONLY_SETS: blobs). Sets listed in PG_NOT_YET_MIRRORED have no PostgreSQL
+ * PostgreSQL-only sets (PG_ONLY_SETS: blobs; PG_ONLY_APP_SETS: retrieval's BM25 statistics and change
+ * log, which do FTS5's and rt_state's work). Sets listed in PG_NOT_YET_MIRRORED have no PostgreSQL
  * schema yet; test/postgres-schema.test.ts fails for any other SQLite set, table or column without a
- * PostgreSQL counterpart.
+ * PostgreSQL counterpart (SQLITE_ONLY_TABLES aside).
  */
-export const PG_MIGRATION_SETS: PgMigrationSet[] = STORAGE_PG_SETS;
-export const PG_NOT_YET_MIRRORED: string[] = ['retrieval', 'retrieval-cascade'];
+export const PG_MIGRATION_SETS: PgMigrationSet[] = [
+  ...STORAGE_PG_SETS,
+  RETRIEVAL_PG_MIGRATIONS,
+  PG_LEXICAL_MIGRATIONS,
+  RETRIEVAL_CHANGES_PG_MIGRATIONS,
+  RETRIEVAL_CASCADE_PG_MIGRATIONS,
+];
+export const PG_ONLY_APP_SETS: string[] = [PG_LEXICAL_MIGRATIONS.name, RETRIEVAL_CHANGES_PG_MIGRATIONS.name];
+export const PG_NOT_YET_MIRRORED: string[] = [];
 
 /**
- * With PostgreSQL, the SQLite file left on each machine holds only libs/retrieval's index (no
- * storage tables, so no cascade trigger: DocumentsService deletes a document's index rows itself).
+ * SQLite tables with no PostgreSQL twin: FTS5's virtual table and its shadow tables (PostgreSQL ranks
+ * from rt_lex_* instead) and rt_state (PostgreSQL's vector indexes follow rt_changes instead).
  */
-export const PG_LOCAL_SQLITE_SETS: MigrationSet[] = [RETRIEVAL_MIGRATIONS];
+export const SQLITE_ONLY_TABLES = (name: string) =>
+  /^rt_(passages|sentences)_fts(_|$)/.test(name) || name === 'rt_state';

@@ -33,7 +33,6 @@ describe.each(BACKENDS)('on %s', (backend) => {
         : await openPgStorage({
             databaseUrl: await createPgDatabase(postgresUrl!, `model_store_${process.pid}`),
             dataDir: dir,
-            localDatabasePath: join(dir, 'local.sqlite'),
           });
     store = new ModelStateStore(storage.modelStates);
   });

@@ -7,7 +7,8 @@ import { runMigrations } from '@elegans/storage';
 import { evaluateRuns, type Qrels, type RankingMetrics } from './metrics';
 import { Retriever, type RetrieverOptions } from './retriever';
 import { RETRIEVAL_MIGRATIONS } from './schema';
-import { RetrievalStore } from './store';
+import type { RetrievalRepository } from './repository';
+import { RetrievalStore, SqliteRetrievalRepository } from './store';
 import type { QueryEmbedder, SearchMode } from './types';
 
 export interface BeirDoc {
@@ -103,7 +104,10 @@ export interface BeirEvalResult {
 const TENANT = 'beir';
 
 export interface BeirIndex {
-  store: RetrievalStore;
+  /** What the Retriever ranks through (SQLite here; PostgreSQL in bench/pg-lexical-cranfield.ts). */
+  repo: RetrievalRepository;
+  /** The SQLite store under `repo` (buildBeirIndex only). */
+  store?: RetrievalStore;
   /** passage id → BEIR document id */
   ids: Map<number, string>;
   close(): void;
@@ -135,7 +139,35 @@ export function buildBeirIndex(
       ids.set(passageIds[0]!, d.id);
     });
   })();
-  return { store, ids, close: () => db.close() };
+  return { repo: new SqliteRetrievalRepository(store), store, ids, close: () => db.close() };
+}
+
+/**
+ * Indexes a collection (one passage per document) into any repository, one indexDocument per
+ * document, as the worker writes (the PostgreSQL side of bench/pg-lexical-cranfield.ts).
+ */
+export async function indexBeirInto(
+  repo: RetrievalRepository,
+  col: BeirCollection,
+  texts: string[],
+  vectors: Float32Array[] | null,
+  modelVersion: string | null,
+): Promise<Map<number, string>> {
+  const ids = new Map<number, string>();
+  for (const [i, d] of col.corpus.entries()) {
+    const text = texts[i]!;
+    const { passageIds } = await repo.indexDocument({
+      tenantId: TENANT,
+      documentId: d.id,
+      passages: [
+        { index: 0, start: 0, end: text.length, pageStart: 1, pageEnd: 1, text, sentenceStart: 0, sentenceEnd: 0 },
+      ],
+      sentences: [],
+      vectors: vectors && modelVersion ? { modelVersion, passages: [vectors[i]!] } : undefined,
+    });
+    ids.set(passageIds[0]!, d.id);
+  }
+  return ids;
 }
 
 /** Runs every judged query through one mode and scores the top 100. */
@@ -172,7 +204,7 @@ export async function runBeirEval(col: BeirCollection, opts: BeirEvalOptions = {
   const tIndex = performance.now() - t1;
   log(`indexed ${col.corpus.length} documents in ${Math.round(tIndex)} ms`);
 
-  const retriever = new Retriever(index.store, vectors ? opts.embedder! : null, opts.retriever);
+  const retriever = new Retriever(index.repo, vectors ? opts.embedder! : null, opts.retriever);
   const modes: SearchMode[] = vectors ? ['lexical', 'dense', 'hybrid'] : ['lexical'];
   const results: Partial<Record<SearchMode, RankingMetrics>> = {};
   const searchMs: Record<string, number> = {};

@@ -1,10 +1,9 @@
-import type { Database } from 'better-sqlite3';
 import { AnnPartitions, annConfigFromEnv, type AnnConfig, type AnnRowSource } from './ann';
-import { blobToFloat32, blobToInt8 } from './quantize';
-import type { RetrievalStore } from './store';
+import type { RetrievalRepository, VectorPrecision, VectorRow, VectorSink } from './repository';
 import type { ScoredId, SearchFilter, UnitKind } from './types';
 
-export type VectorPrecision = 'f32' | 'i8';
+/** Tombstoned rows carry this tenant code, which no filter ever has, so every scan skips them. */
+const DEAD = -2;
 
 /**
  * Exact (brute-force) inner-product search over one unit kind and one model version, held in
@@ -13,17 +12,28 @@ export type VectorPrecision = 'f32' | 'i8';
  * the extension's scan and filters by tenant/collection/document with integer codes in the same
  * pass, with no extra virtual table to keep in step.
  *
- * The matrix is loaded from rt_vectors and follows other processes' writes through rt_state:
- * new inserts are appended, any delete or vector replacement triggers a full reload.
+ * The matrix follows the database, never a shared disk: `refresh()` (awaited before each search)
+ * asks the repository what changed since its cursor (one cheap read when nothing did) and applies
+ * it: new rows are appended, a removed document's rows are tombstoned (and the matrix compacted
+ * once a quarter of it is dead), a reset reloads everything. Refreshes run one at a time, and a
+ * call made while one runs waits for a check that starts after it, so a search always sees every
+ * write committed before it began.
+ *
+ * `search`, `scores` and `vector` read the matrix as loaded.
  *
  * A tenant holding at least `ann.minVectors` vectors also gets an approximate (HNSW) index
- * (libs/retrieval/src/ann, RETRIEVAL_ANN_MIN_VECTORS); search then asks it first and falls back to
- * this scan when it declines (small tenant, selective filter). Null disables it.
+ * (libs/retrieval/src/ann, RETRIEVAL_ANN_MIN_VECTORS), fed by the same sink: rows added during a
+ * refresh go into it when the read ends, a removed document's units leave it at once (no rebuild),
+ * and after a reset it reconciles by fingerprint (unchanged units stay). `search` asks it first and
+ * falls back to this scan when it declines (small tenant, selective filter, index still building);
+ * every hit is re-checked against the filter and the rows currently loaded, and re-scored from its
+ * row. Null disables it.
  */
-export class DenseIndex {
+export class DenseIndex implements VectorSink {
   private dim = 0;
   private n = 0;
   private cap = 0;
+  private dead = 0;
   private f32 = new Float32Array(0);
   private i8 = new Int8Array(0);
   private scale = new Float32Array(0);
@@ -33,11 +43,14 @@ export class DenseIndex {
   private document = new Int32Array(0);
   private readonly rowOf = new Map<number, number>();
   private readonly codes = new Map<string, number>();
-  private lastVectorRowId = 0;
-  private loadedGen: { insert: number; delete: number } | null = null;
+  /** code → string (tenant ids as the ANN's partitions). */
+  private names: string[] = [];
+  private cursor: string | null = null;
+  private tail: Promise<void> = Promise.resolve();
+  private waiting: Promise<void> | null = null;
 
   constructor(
-    private readonly store: RetrievalStore,
+    private readonly repo: RetrievalRepository,
     readonly kind: UnitKind,
     readonly modelVersion: string,
     readonly precision: VectorPrecision = 'f32',
@@ -47,8 +60,19 @@ export class DenseIndex {
   }
 
   private readonly ann: AnnPartitions | null;
+  /** The matrix as the ANN reads it: a live view (row count, rows and codes read at each call). */
+  private readonly annView: AnnRowSource = this.annRows();
+  /** Units added during the current read, not yet handed to the ANN (it takes them when the read ends). */
+  private annFresh = new Set<number>();
+  /** A reset happened during the current read: the ANN reconciles with the reloaded rows at its end. */
+  private annReset = false;
+  /** Whether the current read has changed the matrix (a failed read that did forces a full reload next). */
+  private touched = false;
 
-  /** Approximate indexes: vectors, estimated bytes, tenants (ready / building), searches answered/declined. */
+  /**
+   * Approximate indexes: vectors, estimated bytes, tenants (ready / building), searches
+   * answered/declined, vectors added to / removed from graphs (builds included).
+   */
   get approximate(): {
     vectors: number;
     bytes: number;
@@ -56,6 +80,8 @@ export class DenseIndex {
     building: number;
     answered: number;
     declined: number;
+    added: number;
+    removed: number;
   } | null {
     const a = this.ann;
     if (!a) return null;
@@ -73,8 +99,9 @@ export class DenseIndex {
     return this.ann ? this.ann.idle() : Promise.resolve();
   }
 
+  /** Live rows (tombstoned ones excluded). */
   get size(): number {
-    return this.n;
+    return this.n - this.dead;
   }
 
   get dimension(): number {
@@ -87,6 +114,7 @@ export class DenseIndex {
     if (c === undefined) {
       c = this.codes.size;
       this.codes.set(s, c);
+      this.names[c] = s;
     }
     return c;
   }
@@ -113,10 +141,16 @@ export class DenseIndex {
     this.cap = cap;
   }
 
-  private reset(): void {
+  /** VectorSink: drop everything (a full reload follows). */
+  reset(): void {
+    this.touched = true;
+    this.ann?.suspend();
+    this.annReset = true;
+    this.annFresh.clear();
     this.n = 0;
     this.cap = 0;
     this.dim = 0;
+    this.dead = 0;
     this.f32 = new Float32Array(0);
     this.i8 = new Int8Array(0);
     this.scale = new Float32Array(0);
@@ -126,57 +160,109 @@ export class DenseIndex {
     this.document = new Int32Array(0);
     this.rowOf.clear();
     this.codes.clear();
-    this.lastVectorRowId = 0;
+    this.names = [];
   }
 
-  /** Brings the matrix up to date with the database. Cheap (one read) when nothing changed. */
-  refresh(): void {
-    const gen = this.store.generations();
-    if (this.loadedGen && gen.insert === this.loadedGen.insert && gen.delete === this.loadedGen.delete) return;
-    const full = !this.loadedGen || gen.delete !== this.loadedGen.delete;
-    if (full) this.reset();
-    this.load(this.store.db);
-    // After a full reload the ANN keeps unchanged units and updates the rest (no rebuild).
-    if (full) this.ann?.reconcile(this.annRows());
-    else this.ann?.sync(this.annRows());
-    this.loadedGen = gen;
-  }
-
-  private load(db: Database): void {
-    const units = this.kind === 'passage' ? 'rt_passages' : 'rt_sentences';
-    const col = this.precision === 'f32' ? 'v.f32' : 'v.i8';
-    const rows = db
-      .prepare(
-        `SELECT v.id AS vid, v.unit_id AS uid, v.dim AS dim, ${col} AS blob, v.i8_scale AS scale,
-           u.tenant_id AS t, u.collection AS c, u.document_id AS d
-         FROM rt_vectors v JOIN ${units} u ON u.id = v.unit_id
-         WHERE v.kind = ? AND v.model_version = ? AND v.id > ? ORDER BY v.id`,
-      )
-      .iterate(this.kind, this.modelVersion, this.lastVectorRowId) as IterableIterator<{
-      vid: number;
-      uid: number;
-      dim: number;
-      blob: Buffer;
-      scale: number;
-      t: string;
-      c: string | null;
-      d: string;
-    }>;
-    for (const r of rows) {
-      if (this.dim === 0) this.dim = r.dim;
-      if (r.dim !== this.dim) throw new Error(`retrieval: mixed vector dimensions ${r.dim} vs ${this.dim}`);
-      this.grow(this.n + 1);
-      const row = this.n++;
-      if (this.precision === 'f32') this.f32.set(blobToFloat32(r.blob), row * this.dim);
-      else this.i8.set(blobToInt8(r.blob), row * this.dim);
-      this.scale[row] = r.scale;
-      this.unitIds[row] = r.uid;
-      this.tenant[row] = this.code(r.t);
-      this.collection[row] = this.code(r.c);
-      this.document[row] = this.code(r.d);
-      this.rowOf.set(r.uid, row);
-      this.lastVectorRowId = r.vid;
+  /** VectorSink: tombstone the rows of these documents (their current rows, if any, are added next). */
+  remove(documentIds: string[]): void {
+    const docs = new Set(documentIds.map((d) => this.codes.get(d)).filter((c): c is number => c !== undefined));
+    if (docs.size === 0) return;
+    this.touched = true;
+    // Units the ANN holds (or counts), per tenant: they leave it now, without a rebuild.
+    const gone = new Map<number, number[]>();
+    for (let row = 0; row < this.n; row++) {
+      const t = this.tenant[row]!;
+      if (t === DEAD || !docs.has(this.document[row]!)) continue;
+      const id = this.unitIds[row]!;
+      if (this.ann && !this.annReset && !this.annFresh.delete(id)) {
+        let ids = gone.get(t);
+        if (!ids) gone.set(t, (ids = []));
+        ids.push(id);
+      }
+      this.tenant[row] = DEAD;
+      this.rowOf.delete(id);
+      this.dead++;
     }
+    for (const [t, ids] of gone) this.ann!.remove(this.names[t]!, ids);
+    if (this.dead > 0 && this.dead * 4 >= this.n) this.compact();
+  }
+
+  /** Moves the live rows down over the tombstoned ones. */
+  private compact(): void {
+    const d = this.dim;
+    let w = 0;
+    for (let row = 0; row < this.n; row++) {
+      if (this.tenant[row] === DEAD) continue;
+      if (w !== row) {
+        if (this.precision === 'f32') this.f32.copyWithin(w * d, row * d, row * d + d);
+        else this.i8.copyWithin(w * d, row * d, row * d + d);
+        this.scale[w] = this.scale[row]!;
+        this.unitIds[w] = this.unitIds[row]!;
+        this.tenant[w] = this.tenant[row]!;
+        this.collection[w] = this.collection[row]!;
+        this.document[w] = this.document[row]!;
+        this.rowOf.set(this.unitIds[w]!, w);
+      }
+      w++;
+    }
+    this.n = w;
+    this.dead = 0;
+  }
+
+  /** VectorSink: append one row. */
+  add(r: VectorRow): void {
+    if (this.dim === 0) this.dim = r.dim;
+    if (r.dim !== this.dim) throw new Error(`retrieval: mixed vector dimensions ${r.dim} vs ${this.dim}`);
+    this.touched = true;
+    const old = this.rowOf.get(r.unitId);
+    if (old !== undefined) {
+      // Replaced in place: the ANN drops the old entry (it may sit under another tenant) unless it never had it.
+      if (this.ann && !this.annReset && !this.annFresh.has(r.unitId))
+        this.ann.remove(this.names[this.tenant[old]!]!, [r.unitId]);
+      this.tenant[old] = DEAD;
+      this.dead++;
+    }
+    this.grow(this.n + 1);
+    const row = this.n++;
+    const bytes = this.precision === 'f32' ? this.dim * 4 : this.dim;
+    if (r.bytes.byteLength !== bytes)
+      throw new Error(`retrieval: vector of ${r.bytes.byteLength} bytes, want ${bytes}`);
+    const target = this.precision === 'f32' ? this.f32 : this.i8;
+    new Uint8Array(target.buffer, target.byteOffset + row * bytes, bytes).set(r.bytes);
+    this.scale[row] = r.scale;
+    this.unitIds[row] = r.unitId;
+    this.tenant[row] = this.code(r.tenantId);
+    this.collection[row] = this.code(r.collection);
+    this.document[row] = this.code(r.documentId);
+    this.rowOf.set(r.unitId, row);
+    if (this.ann && !this.annReset) this.annFresh.add(r.unitId);
+  }
+
+  /**
+   * Brings the matrix up to date with the database. Cheap (one read) when nothing changed. Calls
+   * are serialised; one made while a check is queued joins that check (which starts after it).
+   */
+  refresh(): Promise<void> {
+    if (this.waiting) return this.waiting;
+    const run = this.tail
+      .catch(() => undefined)
+      .then(async () => {
+        this.waiting = null;
+        this.touched = false;
+        try {
+          const next = await this.repo.readVectors(this.kind, this.modelVersion, this.precision, this.cursor, this);
+          if (next !== null) this.cursor = next;
+        } catch (err) {
+          // Part of the changes may have been applied: the next refresh reloads everything.
+          if (this.touched) this.cursor = null;
+          throw err;
+        } finally {
+          this.feedAnn();
+        }
+      });
+    this.waiting = run;
+    this.tail = run;
+    return run;
   }
 
   /**
@@ -302,21 +388,58 @@ export class DenseIndex {
     return out.sort((a, b) => b.score - a.score || a.id - b.id);
   }
 
-  /** The rows as the ANN layer reads them: partition = tenant id. */
+  /**
+   * Hands the ANN what the read that just ended changed: after a reset, a reconcile with the
+   * reloaded rows (unchanged units stay in the graphs); otherwise the rows added (removed units
+   * already left it in `remove`).
+   */
+  private feedAnn(): void {
+    if (!this.ann) return;
+    if (this.annReset) {
+      this.annReset = false;
+      this.annFresh.clear();
+      this.ann.reconcile(this.annView);
+      return;
+    }
+    if (this.annFresh.size === 0) return;
+    const rows: number[] = [];
+    for (const id of this.annFresh) {
+      const row = this.rowOf.get(id);
+      if (row !== undefined) rows.push(row);
+    }
+    this.annFresh.clear();
+    this.ann.add(this.annView, rows);
+  }
+
+  /** The rows as the ANN layer reads them (live): partition = tenant id, undefined for a tombstone. */
   private annRows(): AnnRowSource {
-    const names: string[] = [];
-    for (const [s, c] of this.codes) names[c] = s;
+    const rows = (): number => this.n;
+    const dim = (): number => this.dim;
     return {
-      rows: this.n,
-      dim: this.dim,
-      partition: (row) => names[this.tenant[row]!]!,
+      get rows() {
+        return rows();
+      },
+      get dim() {
+        return dim();
+      },
+      partition: (row) => {
+        const t = this.tenant[row]!;
+        return t === DEAD ? undefined : this.names[t];
+      },
       id: (row) => this.unitIds[row]!,
-      vector: (row) =>
-        this.precision === 'f32'
-          ? this.f32.subarray(row * this.dim, row * this.dim + this.dim)
-          : this.vector(this.unitIds[row]!)!,
+      vector: (row) => this.rowVector(row),
       rowOf: (id) => this.rowOf.get(id),
     };
+  }
+
+  /** A row's vector as float32 (a view for f32, dequantised for i8). */
+  private rowVector(row: number): Float32Array {
+    const d = this.dim;
+    if (this.precision === 'f32') return this.f32.subarray(row * d, row * d + d);
+    const out = new Float32Array(d);
+    const s = this.scale[row]!;
+    for (let j = 0; j < d; j++) out[j] = this.i8[row * d + j]! * s;
+    return out;
   }
 
   /** ANN top-k (exact scores from the rows), or null for the exact scan. Every hit re-checked against the filter. */
@@ -355,11 +478,7 @@ export class DenseIndex {
   vector(id: number): Float32Array | null {
     const row = this.rowOf.get(id);
     if (row === undefined) return null;
-    const d = this.dim;
-    if (this.precision === 'f32') return this.f32.slice(row * d, row * d + d);
-    const out = new Float32Array(d);
-    const s = this.scale[row]!;
-    for (let j = 0; j < d; j++) out[j] = this.i8[row * d + j]! * s;
-    return out;
+    const v = this.rowVector(row);
+    return this.precision === 'f32' ? v.slice() : v;
   }
 }

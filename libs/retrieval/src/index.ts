@@ -12,4 +12,8 @@ export * from './liquid';
 export * from './reindex';
 export * from './scope';
 export * from './pg-lexical';
+export * from './repository';
+export * from './pg-repository';
+export * from './snippet';
+export * from './open';
 export * from './ann';

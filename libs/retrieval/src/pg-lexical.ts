@@ -1,13 +1,13 @@
-import type { PgMigrationSet } from '@elegans/storage';
+import { inTransaction, type PgMigrationSet, type PgQueryable } from '@elegans/storage';
 import type pg from 'pg';
 import { queryTerms } from './fts-query';
 import { scopeTokens } from './scope';
 import type { ScoredId, SearchFilter, UnitKind } from './types';
 
 /**
- * BM25 in PostgreSQL, scored in SQL from term statistics kept in tables (issue 16): the first part
- * of the PostgreSQL retrieval store, not yet behind a RetrievalRepository nor used by the service.
- * It reproduces FTS5's bm25() as RetrievalStore.lexical calls it:
+ * BM25 in PostgreSQL, scored in SQL from term statistics kept in tables (issue 16): the lexical half
+ * of PgRetrievalRepository (which writes and deletes the statistics with the units, in the same
+ * transaction). It reproduces FTS5's bm25() as RetrievalStore.lexical calls it:
  * - tokens: unicode61 remove_diacritics 2 (letters and digits, case and diacritics folded), then the
  *   stemmer FTS5's `porter` applies (injected, libs/analysis's porterStem: the 1980 algorithm);
  * - idf = ln((N − df + 0.5) / (df + 0.5)), floored at 1e-6, with N and df over every unit of the
@@ -49,6 +49,12 @@ CREATE TABLE rt_lex_totals (
 INSERT INTO rt_lex_totals (kind, units, tokens) VALUES ('passage', 0, 0), ('sentence', 0, 0);
 `,
     },
+    {
+      // Deleting a document's units removes their postings by unit (PgRetrievalRepository).
+      version: 2,
+      name: 'postings-by-unit',
+      sql: `CREATE INDEX rt_lex_postings_unit ON rt_lex_postings (kind, unit_id);`,
+    },
   ],
 };
 
@@ -77,8 +83,11 @@ export class PgLexicalIndex {
     private readonly stem: Stemmer,
   ) {}
 
-  /** Adds units (ids chosen by the caller, unique per kind) in one transaction, postings via unnest. */
-  async add(kind: UnitKind, units: LexicalUnit[]): Promise<void> {
+  /**
+   * Adds units (ids chosen by the caller, unique per kind), postings via unnest: in one transaction
+   * of its own, or inside the caller's when `client` (a connection in a transaction) is given.
+   */
+  async add(kind: UnitKind, units: LexicalUnit[], client?: PgQueryable): Promise<void> {
     const ids: number[] = [];
     const tenants: string[] = [];
     const collections: (string | null)[] = [];
@@ -106,31 +115,26 @@ export class PgLexicalIndex {
         pTf.push(n);
       }
     }
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(
+    if (units.length === 0) return;
+    const write = async (c: PgQueryable) => {
+      await c.query(
         `INSERT INTO rt_lex_units (kind, id, tenant_id, collection, document_id, len)
          SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::int[])`,
         [kind, ids, tenants, collections, documents, lens],
       );
-      await client.query(
+      await c.query(
         `INSERT INTO rt_lex_postings (kind, term, unit_id, tf)
          SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::int[])`,
         [kind, pTerms, pUnits, pTf],
       );
-      await client.query('UPDATE rt_lex_totals SET units = units + $2, tokens = tokens + $3 WHERE kind = $1', [
+      await c.query('UPDATE rt_lex_totals SET units = units + $2, tokens = tokens + $3 WHERE kind = $1', [
         kind,
         units.length,
         tokens,
       ]);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    };
+    if (client) await write(client);
+    else await inTransaction(this.pool, write);
   }
 
   /** BM25 over one kind within the filter, best first (score > 0, as −bm25() in RetrievalStore). */

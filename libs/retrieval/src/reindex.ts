@@ -1,5 +1,5 @@
 import type { LiquidEmbedder } from './liquid';
-import type { RetrievalStore } from './store';
+import type { RetrievalRepository } from './repository';
 
 export interface ReindexOptions {
   tenantId?: string;
@@ -20,30 +20,30 @@ export interface ReindexResult {
 
 /**
  * Re-embeds indexed documents with the current model without re-parsing: sentences (with the
- * boundaries stored at indexing time) and passages are read back from SQLite, streamed through
+ * boundaries stored at indexing time) and passages are read back from the repository (SQLite or PostgreSQL), streamed through
  * the model with one carried state per document, and their vectors replaced in one transaction
  * per document. Documents already on this model version are skipped unless `all` is set.
  */
 export async function reindexDocuments(
-  store: RetrievalStore,
+  store: RetrievalRepository,
   embedder: LiquidEmbedder,
   opts: ReindexOptions = {},
 ): Promise<ReindexResult> {
   const t0 = performance.now();
   const version = embedder.modelVersion;
-  const every = store.documents({ tenantId: opts.tenantId });
-  const todo = opts.all ? every : store.documents({ tenantId: opts.tenantId, staleFor: version });
+  const every = await store.documents({ tenantId: opts.tenantId });
+  const todo = opts.all ? every : await store.documents({ tenantId: opts.tenantId, staleFor: version });
   let passages = 0;
   let sentences = 0;
   for (let i = 0; i < todo.length; i++) {
     const { documentId } = todo[i]!;
-    const units = store.documentUnits(documentId);
+    const units = await store.documentUnits(documentId);
     const out = await embedder.embedDocumentUnits(
       units.sentences.map((s) => ({ text: s.text, boundary: s.boundary })),
       units.passages.map((p) => ({ sentenceStart: p.sentenceStart, sentenceEnd: p.sentenceEnd, text: p.text })),
     );
-    passages += store.replaceVectors(documentId, 'passage', version, out.passages);
-    if (units.sentences.length) sentences += store.replaceVectors(documentId, 'sentence', version, out.sentences);
+    passages += await store.replaceVectors(documentId, 'passage', version, out.passages);
+    if (units.sentences.length) sentences += await store.replaceVectors(documentId, 'sentence', version, out.sentences);
     opts.progress?.(i + 1, todo.length, documentId);
   }
   return {

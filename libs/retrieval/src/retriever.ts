@@ -1,8 +1,8 @@
-import { DenseIndex, type VectorPrecision } from './dense-index';
-import { toFtsQuery } from './fts-query';
+import { DenseIndex } from './dense-index';
+import { queryTerms } from './fts-query';
 import { convexFusion, mmr, weightedRrf } from './fusion';
 import { normalize } from './quantize';
-import type { RetrievalStore } from './store';
+import type { RetrievalRepository, VectorPrecision } from './repository';
 import type { StructureRole } from '@elegans/ingest';
 import type {
   QueryEmbedder,
@@ -73,6 +73,11 @@ export interface SearchHit {
   end: number;
   pageStart: number;
   pageEnd: number;
+  /**
+   * The page a link to this hit should open: for a passage over several pages, the page of its
+   * sentence that holds the most query words (ties: the first); otherwise `pageStart`.
+   */
+  matchPage: number;
   text: string;
   /** FTS5 highlight with <mark>…</mark> when the hit matches query words, else the text's head. */
   snippet: string;
@@ -108,13 +113,17 @@ export class RetrievalInputError extends Error {
   }
 }
 
-/** Ranked units for a query: BM25, dense or hybrid, within a tenant-scoped filter. */
+/**
+ * Ranked units for a query: BM25, dense or hybrid, within a tenant-scoped filter, over any
+ * RetrievalRepository (SQLite or PostgreSQL). One per API process: it holds the in-memory vector
+ * index of each unit kind for the current model version.
+ */
 export class Retriever {
   readonly options: RetrieverOptions;
   private readonly dense = new Map<string, DenseIndex>();
 
   constructor(
-    readonly store: RetrievalStore,
+    readonly repo: RetrievalRepository,
     private embedder: QueryEmbedder | null,
     options: Partial<RetrieverOptions> = {},
   ) {
@@ -125,21 +134,26 @@ export class Retriever {
     return this.embedder?.modelVersion ?? null;
   }
 
-  /** Swaps the query model (after a model upgrade); vectors of the new version are used from now on. */
+  /**
+   * Swaps the query model (after a model upgrade); vectors of the new version are used from now on.
+   * The same version again keeps the loaded vector indexes.
+   */
   setEmbedder(embedder: QueryEmbedder | null): void {
+    const changed = (embedder?.modelVersion ?? null) !== this.modelVersion;
     this.embedder = embedder;
-    this.dense.clear();
+    if (changed) this.dense.clear();
   }
 
-  denseIndex(kind: UnitKind): DenseIndex | null {
+  /** The vector index of one kind for the current model, brought up to date with the database. */
+  async denseIndex(kind: UnitKind): Promise<DenseIndex | null> {
     if (!this.embedder) return null;
     const key = `${kind}:${this.embedder.modelVersion}`;
     let idx = this.dense.get(key);
     if (!idx) {
-      idx = new DenseIndex(this.store, kind, this.embedder.modelVersion, this.options.precision);
+      idx = new DenseIndex(this.repo, kind, this.embedder.modelVersion, this.options.precision);
       this.dense.set(key, idx);
     }
-    idx.refresh();
+    await idx.refresh();
     return idx;
   }
 
@@ -167,11 +181,11 @@ export class Retriever {
     const ranked = await this.rank(req.query, mode, unit, filter, want + 1);
     let page = ranked;
     if (req.mmrLambda !== undefined && mode !== 'lexical') {
-      const idx = this.denseIndex(unit)!;
+      const idx = (await this.denseIndex(unit))!;
       page = mmr(ranked, (id) => idx.vector(id), req.mmrLambda, want + 1);
     }
     page = page.slice(offset, offset + k);
-    const hits = this.materialize(req.query, unit, page, req.neighbours ?? 0);
+    const hits = await this.materialize(req.query, unit, page, req.neighbours ?? 0);
     return {
       mode,
       unit,
@@ -192,25 +206,29 @@ export class Retriever {
     want: number,
   ): Promise<(ScoredId & { lexical: number | null; dense: number | null })[]> {
     const o = this.options;
-    const fts = toFtsQuery(query);
     const n = Math.max(want, o.candidates);
     if (mode === 'lexical') {
-      if (!fts) return [];
-      return this.store.lexical(unit, fts, filter, want).map((h) => ({ ...h, lexical: h.score, dense: null }));
+      return (await this.repo.lexical(unit, query, filter, want)).map((h) => ({ ...h, lexical: h.score, dense: null }));
     }
-    // The model runs on ONNX Runtime's threads: start it, then do the SQLite work meanwhile.
+    // The model runs on ONNX Runtime's threads: start it, then do the database work meanwhile.
     const pending = this.embedder!.embedQuery(query);
-    const idx = this.denseIndex(unit)!;
-    if (mode === 'dense') {
-      const q = await pending;
-      return idx.search(q, filter, want).map((h) => ({ ...h, lexical: null, dense: h.score }));
-    }
+    let idx: DenseIndex;
     let lex: ScoredId[];
     try {
-      lex = fts ? this.store.lexical(unit, fts, filter, n) : [];
+      // The vector index catches up with the database while the repository ranks BM25 candidates.
+      const [i, l] = await Promise.all([
+        this.denseIndex(unit),
+        mode === 'dense' ? [] : this.repo.lexical(unit, query, filter, n),
+      ]);
+      idx = i!;
+      lex = l;
     } catch (err) {
       await pending.catch(() => undefined);
       throw err;
+    }
+    if (mode === 'dense') {
+      const q = await pending;
+      return idx.search(q, filter, want).map((h) => ({ ...h, lexical: null, dense: h.score }));
     }
     const q = await pending;
     const qv = this.feedback(q, lex, idx);
@@ -251,38 +269,35 @@ export class Retriever {
     return m > 0 ? normalize(out) : q;
   }
 
-  private materialize(
+  /** Rows, snippets and neighbours of a page; a unit deleted since it was ranked is left out. */
+  private async materialize(
     query: string,
     unit: UnitKind,
     page: (ScoredId & { lexical?: number | null; dense?: number | null })[],
     neighbours: number,
-  ): SearchHit[] {
+  ): Promise<SearchHit[]> {
     const ids = page.map((h) => h.id);
-    const fts = toFtsQuery(query);
-    const snippets = fts ? this.store.snippets(unit, fts, ids) : new Map<number, string>();
+    const [snippets, rows] = await Promise.all([
+      this.repo.snippets(unit, query, ids),
+      unit === 'passage' ? this.repo.passages(ids) : this.repo.sentences(ids),
+    ]);
     const head = (t: string) => (t.length > 240 ? `${t.slice(0, 240)}…` : t);
-    if (unit === 'passage') {
-      const rows = this.store.passages(ids);
-      return page.flatMap((h) => {
-        const p = rows.get(h.id);
-        if (!p) return [];
-        return [this.hit(p, h, snippets.get(h.id) ?? head(p.text), neighbours)];
-      });
-    }
-    const rows = this.store.sentences(ids);
-    return page.flatMap((h) => {
-      const s = rows.get(h.id);
-      if (!s) return [];
-      return [this.hit(s, h, snippets.get(h.id) ?? head(s.text), neighbours)];
-    });
+    const units = rows as Map<number, StoredPassage | StoredSentence>;
+    return Promise.all(
+      page.flatMap((h) => {
+        const u = units.get(h.id);
+        return u ? [this.hit(u, h, snippets.get(h.id) ?? head(u.text), neighbours, query)] : [];
+      }),
+    );
   }
 
-  private hit(
+  private async hit(
     u: StoredPassage | StoredSentence,
     h: ScoredId & { lexical?: number | null; dense?: number | null },
     snippet: string,
     neighbours: number,
-  ): SearchHit {
+    query: string,
+  ): Promise<SearchHit> {
     const isPassage = 'pageStart' in u;
     const from = isPassage ? u.sentenceStart : u.index;
     const to = isPassage ? u.sentenceEnd : u.index + 1;
@@ -296,18 +311,58 @@ export class Retriever {
       end: u.end,
       pageStart: isPassage ? u.pageStart : u.page,
       pageEnd: isPassage ? u.pageEnd : u.page,
+      matchPage: isPassage ? u.pageStart : u.page,
       text: u.text,
       snippet,
       score: h.score,
       scores: { lexical: h.lexical ?? null, dense: h.dense ?? null },
       ...(u.role ? { role: u.role } : {}),
     };
+    if (isPassage && u.pageEnd > u.pageStart) {
+      hit.matchPage = matchingPage(await this.repo.sentenceRange(u.documentId, from, to), query) ?? u.pageStart;
+    }
     if (neighbours > 0) {
-      hit.context = {
-        before: this.store.sentenceRange(u.documentId, Math.max(0, from - neighbours), from),
-        after: this.store.sentenceRange(u.documentId, to, to + neighbours),
-      };
+      const [before, after] = await Promise.all([
+        this.repo.sentenceRange(u.documentId, Math.max(0, from - neighbours), from),
+        this.repo.sentenceRange(u.documentId, to, to + neighbours),
+      ]);
+      hit.context = { before, after };
     }
     return hit;
   }
+}
+
+/** Case- and accent-folded word tokens, as unicode61 splits them. */
+function words(text: string): string[] {
+  return (
+    text
+      .normalize('NFD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
+}
+
+/**
+ * The page of the sentence with the most query words, or null when none has one. A word matches a
+ * query term when one is a prefix of the other and the shorter has 4+ letters (or they are equal),
+ * a stand-in for the index's Porter stems that is enough to choose between a passage's pages.
+ */
+export function matchingPage(sentences: { page: number; text: string }[], query: string): number | null {
+  const terms = queryTerms(words(query).join(' '));
+  if (terms.length === 0) return null;
+  const matches = (w: string, t: string) =>
+    w === t || (Math.min(w.length, t.length) >= 4 && (w.startsWith(t) || t.startsWith(w)));
+  let best: number | null = null;
+  let bestCount = 0;
+  for (const s of sentences) {
+    const ws = new Set(words(s.text));
+    let n = 0;
+    for (const t of terms) if ([...ws].some((w) => matches(w, t))) n++;
+    if (n > bestCount) {
+      bestCount = n;
+      best = s.page;
+    }
+  }
+  return best;
 }

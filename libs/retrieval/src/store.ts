@@ -1,6 +1,8 @@
 import type { StructureRole } from '@elegans/ingest';
 import type { Database, Statement } from 'better-sqlite3';
+import { toFtsQuery } from './fts-query';
 import { quantizeInt8 } from './quantize';
+import type { RetrievalRepository, VectorPrecision, VectorSink } from './repository';
 import { scopeQuery, scopeTokens } from './scope';
 import type {
   IndexDocumentInput,
@@ -104,7 +106,18 @@ export class RetrievalStore {
     gen: Statement;
   };
 
-  constructor(readonly db: Database) {
+  private readonly requireDocument: boolean;
+
+  /**
+   * `requireDocument` (service databases, which hold storage's `documents`): index a document only
+   * while its storage row exists, checked inside the write transaction, so a delete racing an
+   * indexing job never leaves rows behind.
+   */
+  constructor(
+    readonly db: Database,
+    options: { requireDocument?: boolean } = {},
+  ) {
+    this.requireDocument = options.requireDocument ?? false;
     this.stmt = {
       insPassage: db.prepare(
         `INSERT INTO rt_passages (tenant_id, collection, document_id, idx, start, end, page_start, page_end,
@@ -148,6 +161,10 @@ export class RetrievalStore {
     const scope = scopeTokens(input.tenantId, collection, input.documentId);
     return this.db.transaction(() => {
       this.removeDocument(input.documentId);
+      // After the first write: the transaction holds the write lock, so this read is the latest state.
+      if (this.requireDocument && !this.db.prepare('SELECT 1 FROM documents WHERE id = ?').get(input.documentId)) {
+        return { passageIds: [], sentenceIds: [] };
+      }
       const passageIds = input.passages.map((p) =>
         Number(
           this.stmt.insPassage.run(
@@ -362,5 +379,141 @@ export class RetrievalStore {
       .prepare('SELECT model_version AS v, count(*) AS n FROM rt_vectors WHERE kind = ? GROUP BY model_version')
       .all(kind) as { v: string; n: number }[];
     return Object.fromEntries(rows.map((r) => [r.v, r.n]));
+  }
+
+  /**
+   * The in-memory index's catch-up read (see RetrievalRepository.readVectors). The cursor is
+   * `insert:delete:lastVectorRowId`: unchanged generations answer null; a new delete generation
+   * (a delete or a vector replacement) reloads everything; new inserts append the vectors after
+   * the last row id read (SQLite has one writer at a time, so row ids grow in commit order).
+   */
+  readVectors(
+    kind: UnitKind,
+    modelVersion: string,
+    precision: VectorPrecision,
+    cursor: string | null,
+    sink: VectorSink,
+  ): string | null {
+    const gen = this.generations();
+    let after = 0;
+    if (cursor !== null) {
+      const [ins, del, last] = cursor.split(':').map(Number);
+      if (ins === gen.insert && del === gen.delete) return null;
+      if (del === gen.delete) after = last!;
+    }
+    if (after === 0) sink.reset();
+    const units = TABLE[kind].units;
+    const col = precision === 'f32' ? 'v.f32' : 'v.i8';
+    const rows = this.db
+      .prepare(
+        `SELECT v.id AS vid, v.unit_id AS uid, v.dim AS dim, ${col} AS blob, v.i8_scale AS scale,
+           u.tenant_id AS t, u.collection AS c, u.document_id AS d
+         FROM rt_vectors v JOIN ${units} u ON u.id = v.unit_id
+         WHERE v.kind = ? AND v.model_version = ? AND v.id > ? ORDER BY v.id`,
+      )
+      .iterate(kind, modelVersion, after) as IterableIterator<{
+      vid: number;
+      uid: number;
+      dim: number;
+      blob: Buffer;
+      scale: number;
+      t: string;
+      c: string | null;
+      d: string;
+    }>;
+    let last = after;
+    for (const r of rows) {
+      sink.add({
+        unitId: r.uid,
+        tenantId: r.t,
+        collection: r.c,
+        documentId: r.d,
+        dim: r.dim,
+        bytes: r.blob,
+        scale: r.scale,
+      });
+      last = r.vid;
+    }
+    return `${gen.insert}:${gen.delete}:${last}`;
+  }
+}
+
+/**
+ * RetrievalRepository over SQLite: today's RetrievalStore (FTS5 bm25(), FTS5 snippet(), the rt_state
+ * generations), each call answered synchronously inside a resolved promise. Behaviour and figures are
+ * exactly RetrievalStore's; `store` stays available to the eval and the benchmarks.
+ */
+export class SqliteRetrievalRepository implements RetrievalRepository {
+  readonly backend = 'sqlite' as const;
+  readonly store: RetrievalStore;
+
+  constructor(store: RetrievalStore | Database, options: { requireDocument?: boolean } = {}) {
+    this.store = store instanceof RetrievalStore ? store : new RetrievalStore(store, options);
+  }
+
+  get db(): Database {
+    return this.store.db;
+  }
+
+  async indexDocument(input: IndexDocumentInput) {
+    return this.store.indexDocument(input);
+  }
+
+  async replaceVectors(documentId: string, kind: UnitKind, modelVersion: string, vectors: Float32Array[]) {
+    return this.store.replaceVectors(documentId, kind, modelVersion, vectors);
+  }
+
+  async deleteDocument(documentId: string) {
+    return this.store.deleteDocument(documentId);
+  }
+
+  async lexical(kind: UnitKind, query: string, filter: SearchFilter, limit: number) {
+    const fts = toFtsQuery(query);
+    if (!filter.tenantId) throw new Error('retrieval: tenantId is required');
+    return fts ? this.store.lexical(kind, fts, filter, limit) : [];
+  }
+
+  async snippets(kind: UnitKind, query: string, ids: number[], tokens?: number) {
+    const fts = toFtsQuery(query);
+    return fts ? this.store.snippets(kind, fts, ids, tokens) : new Map<number, string>();
+  }
+
+  async passages(ids: number[]) {
+    return this.store.passages(ids);
+  }
+
+  async sentences(ids: number[]) {
+    return this.store.sentences(ids);
+  }
+
+  async sentenceRange(documentId: string, from: number, to: number) {
+    return this.store.sentenceRange(documentId, from, to);
+  }
+
+  async documentUnits(documentId: string) {
+    return this.store.documentUnits(documentId);
+  }
+
+  async documents(opts: { tenantId?: string; staleFor?: string } = {}) {
+    return this.store.documents(opts);
+  }
+
+  async vectorVersions(kind: UnitKind = 'passage') {
+    return this.store.vectorVersions(kind);
+  }
+
+  async changeToken() {
+    const g = this.store.generations();
+    return `${g.insert}:${g.delete}`;
+  }
+
+  async readVectors(
+    kind: UnitKind,
+    modelVersion: string,
+    precision: VectorPrecision,
+    cursor: string | null,
+    sink: VectorSink,
+  ) {
+    return this.store.readVectors(kind, modelVersion, precision, cursor, sink);
   }
 }

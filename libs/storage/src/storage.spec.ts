@@ -14,6 +14,12 @@ import { storageMigrations } from './sqlite/schema';
 import { createPgDatabase } from './postgres/database';
 import { openPgStorage, openStorage, type Storage } from './storage';
 
+/** The SQLite handle under a SQLite storage (assertions on the raw database). */
+function sqliteOf(s: Storage) {
+  if (s.connection.backend !== 'sqlite') throw new Error('not a SQLite storage');
+  return s.connection.db;
+}
+
 function parsed(text: string): ParsedDocument {
   const mid = text.indexOf('\n\n');
   return {
@@ -77,7 +83,7 @@ describe('storage migration 3 (admin keys)', () => {
 
       const s = openStorage({ databasePath: path, dataDir: dir });
       try {
-        const cols = s.sqlite.prepare("SELECT name FROM pragma_table_info('api_keys')").all() as { name: string }[];
+        const cols = sqliteOf(s).prepare("SELECT name FROM pragma_table_info('api_keys')").all() as { name: string }[];
         expect(cols.map((c) => c.name)).toContain('is_admin');
         const found = await s.apiKeys.findActiveByHash(live.hash);
         expect(found).toMatchObject({ id: 'k1', tenantId: 't1', isAdmin: false });
@@ -114,11 +120,11 @@ describe.each(BACKENDS)('%s storage', (backend) => {
     dir = mkdtempSync(join(tmpdir(), 'elegans-storage-'));
     if (backend === 'sqlite') {
       s = openStorage({ databasePath: join(dir, 'db.sqlite'), dataDir: dir });
-      raw = async (sql) => s.sqlite.prepare(sql).all();
+      raw = async (sql) => sqliteOf(s).prepare(sql).all();
       cleanup = async () => undefined;
     } else {
       const url = await createPgDatabase(postgresUrl!, `storage_${process.pid}_${dbSeq++}`);
-      s = await openPgStorage({ databaseUrl: url, dataDir: dir, localDatabasePath: join(dir, 'local.sqlite') });
+      s = await openPgStorage({ databaseUrl: url, dataDir: dir });
       const pool = new pg.Pool({ connectionString: url, max: 1 });
       raw = async (sql) => (await pool.query(sql)).rows;
       cleanup = () => pool.end();
@@ -143,8 +149,8 @@ describe.each(BACKENDS)('%s storage', (backend) => {
   });
 
   it.runIf(backend === 'sqlite')('is in WAL mode with foreign keys on', () => {
-    expect(s.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(s.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(sqliteOf(s).pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(sqliteOf(s).pragma('foreign_keys', { simple: true })).toBe(1);
   });
 
   it('finds an active key by hash only, and not once revoked', async () => {

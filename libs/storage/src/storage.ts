@@ -35,6 +35,8 @@ import { PgTenantRepository } from './postgres/tenant.repository';
 /** Every storage-owned SQLite set, in order (what a bare `openStorage` applies). */
 export const STORAGE_SQLITE_SETS: MigrationSet[] = [storageMigrations, modelStateMigrations, batchFileMigrations];
 
+export type StorageConnection = { backend: 'sqlite'; db: SqliteDatabase } | { backend: 'postgres'; pool: PgPool };
+
 /** Everything the services need, behind interfaces. */
 export interface Storage {
   readonly backend: 'sqlite' | 'postgres';
@@ -47,12 +49,11 @@ export interface Storage {
   modelStates: ModelStateRepository;
   blobs: BlobStore;
   /**
-   * The SQLite handle for libs/retrieval's tables, which are not behind a repository yet: the shared
-   * database file when SQLite is the backend; with PostgreSQL, a file on this machine holding only
-   * the retrieval index (so search needs the API and workers on one machine until retrieval moves).
-   * Nothing else should use it.
+   * The database under these repositories, for libraries that own tables in the same database and
+   * keep their repositories themselves (libs/retrieval builds its RetrievalRepository from it, since
+   * libs/retrieval depends on libs/storage and not the other way round). Nothing else should use it.
    */
-  sqlite: SqliteDatabase;
+  readonly connection: StorageConnection;
   /** Resolves when the database answers a query (readiness checks). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -84,7 +85,7 @@ export function openStorage(options: OpenStorageOptions): Storage {
     batches: new SqliteBatchRepository(db),
     modelStates: new SqliteModelStateRepository(db),
     blobs: new FsBlobStore(options.dataDir),
-    sqlite: db,
+    connection: { backend: 'sqlite', db },
     ping: async () => {
       db.prepare('SELECT 1').get();
     },
@@ -101,30 +102,24 @@ export interface OpenPgStorageOptions {
   dataDir: string;
   /** PostgreSQL sets to apply, storage's first. Default: STORAGE_PG_SETS. */
   pgMigrations?: PgMigrationSet[];
-  /** The local SQLite file for libs/retrieval's tables (see Storage.sqlite) and the sets it gets. */
-  localDatabasePath: string;
-  localMigrations?: MigrationSet[];
   /** Pool size per process. */
   poolMax?: number;
 }
 
 /**
  * PostgreSQL storage: every row and blob in one database server that API replicas and workers on
- * several machines share. Migrations run once under an advisory lock however many processes start.
+ * several machines share (the apps' retrieval index too, see `connection`); dataDir holds only
+ * staging and cache files, no database. Migrations run once under an advisory lock however many
+ * processes start.
  */
 export async function openPgStorage(options: OpenPgStorageOptions): Promise<Storage> {
   const pool: PgPool = openPgPool(options.databaseUrl, { max: options.poolMax });
-  let local: SqliteDatabase | null = null;
   try {
     await runPgMigrations(pool, options.pgMigrations ?? STORAGE_PG_SETS);
-    local = openDatabase(options.localDatabasePath);
-    runMigrations(local, options.localMigrations ?? []);
   } catch (err) {
-    local?.close();
     await pool.end();
     throw err;
   }
-  const db = local;
   return {
     backend: 'postgres',
     tenants: new PgTenantRepository(pool),
@@ -135,12 +130,11 @@ export async function openPgStorage(options: OpenPgStorageOptions): Promise<Stor
     batches: new PgBatchRepository(pool),
     modelStates: new PgModelStateRepository(pool),
     blobs: new PgBlobStore(pool, options.dataDir),
-    sqlite: db,
+    connection: { backend: 'postgres', pool },
     ping: async () => {
       await pool.query('SELECT 1');
     },
     close: async () => {
-      db.close();
       await pool.end();
     },
   };

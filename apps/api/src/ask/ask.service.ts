@@ -8,11 +8,8 @@ import {
   type SupportingPassage,
 } from '@elegans/analysis';
 import { ElegansError } from '@elegans/common';
-import { RetrievalStore, Retriever } from '@elegans/retrieval';
-import type { Storage } from '@elegans/storage';
-import { Inject, Injectable } from '@nestjs/common';
-import { STORAGE } from '../../../shared/src/storage.module';
-import { QueryModel } from '../model/query-model';
+import { Injectable } from '@nestjs/common';
+import { QueryRetrieval } from '../retrieval/query-retrieval';
 import { SummariesService } from '../summaries/summaries.service';
 import { askBodySchema, type AskBody, type AskView, type CitationView } from './ask.schemas';
 
@@ -25,21 +22,15 @@ const BACKGROUND_PASSAGES = 20;
  * Questions over the tenant's indexed documents: hybrid passage retrieval (libs/retrieval), then the
  * passages' sentences are scored against the question by libs/analysis (lexical evidence, liquid
  * vectors, answer-type cues) and the answer is given or withheld by its calibrated confidence.
- * The query model is the API's shared one (QueryModel); without it, retrieval is lexical and the response says so.
+ * Retrieval and the query model are the API's shared ones (QueryRetrieval, QueryModel); without the
+ * model, retrieval is lexical and the response says so.
  */
 @Injectable()
 export class AskService {
-  private readonly store: RetrievalStore;
-  private readonly retriever: Retriever;
-
   constructor(
-    @Inject(STORAGE) storage: Storage,
-    private readonly queryModel: QueryModel,
+    private readonly retrieval: QueryRetrieval,
     private readonly summaries: SummariesService,
-  ) {
-    this.store = new RetrievalStore(storage.sqlite);
-    this.retriever = new Retriever(this.store, null);
-  }
+  ) {}
 
   parse(raw: unknown): AskBody {
     const parsed = askBodySchema.safeParse(raw ?? {});
@@ -55,30 +46,36 @@ export class AskService {
    * while the sentence scoring still answers the question itself.
    */
   async ask(tenantId: string, body: AskBody, retrievalQuery?: string): Promise<AskView> {
-    const model = await this.queryModel.current();
     // The shared model may have been reloaded (new version on disk) since the last question.
-    this.retriever.setEmbedder(model);
+    const { retriever, model } = await this.retrieval.current();
+    const repo = this.retrieval.repo;
     const mode = model ? 'hybrid' : 'lexical';
     const filter = { tenantId, collection: body.collection, documentIds: body.documentIds };
     // The top k passages give the candidates; a wider ranking gives the word statistics (idf) the
     // features are normalised by, closer to the document-wide statistics the weights were fitted with.
-    const ranked = await this.retriever.rank(
+    const ranked = await retriever.rank(
       retrievalQuery ?? body.question,
       mode,
       'passage',
       filter,
       Math.max(body.k, BACKGROUND_PASSAGES),
     );
-    const byId = this.store.passages(ranked.map((r) => r.id));
+    const byId = await repo.passages(ranked.map((r) => r.id));
     const candidates: number[] = [];
-    const sentenceIndex = model ? this.retriever.denseIndex('sentence') : null;
+    const sentenceIndex = model ? await retriever.denseIndex('sentence') : null;
     const sentences: AnswerSentence[] = [];
     const supporting: (SupportingPassage & { pageEnd: number; score: number })[] = [];
+    const ranges = await Promise.all(
+      ranked.map((r) => {
+        const p = byId.get(r.id);
+        return p ? repo.sentenceRange(p.documentId, p.sentenceStart, p.sentenceEnd) : [];
+      }),
+    );
     for (const [rank, r] of ranked.entries()) {
       const p = byId.get(r.id);
       if (!p) continue;
       const top = rank < body.k;
-      for (const s of this.store.sentenceRange(p.documentId, p.sentenceStart, p.sentenceEnd)) {
+      for (const s of ranges[rank]!) {
         if (top) candidates.push(sentences.length);
         sentences.push({
           text: s.text,

@@ -19,6 +19,7 @@ import type { Config } from '../../../shared/src/config';
 import { CONFIG, LOGGER, STORAGE } from '../../../shared/src/storage.module';
 import { DocumentIntake } from '../documents/document-intake';
 import { DocumentQueue } from '../queue/document-queue';
+import { takeUploadSlot, UploadSlots } from '../queue/upload-slots';
 import { receiveBatch, type ReceivedFile } from './batch-multipart';
 
 export const BATCH_FLOW = 'batches';
@@ -63,6 +64,7 @@ export class BatchesService {
     @InjectFlowProducer(BATCH_FLOW) private readonly flows: FlowProducer,
     private readonly queue: DocumentQueue,
     private readonly intake: DocumentIntake,
+    private readonly slots: UploadSlots,
   ) {}
 
   async create(tenantId: string, req: Request): Promise<BatchView> {
@@ -72,9 +74,16 @@ export class BatchesService {
         'send the files as multipart/form-data, each as a part named "files"',
       );
     }
-    if ((await this.queue.waitingCount()) >= this.config.QUEUE_MAX_WAITING) {
-      throw new ElegansError('queue_full', 'too many documents waiting; retry later');
+    // A batch being received holds one upload slot, shared with single uploads across replicas.
+    const slot = await takeUploadSlot(this.slots, this.queue, this.config);
+    try {
+      return await this.receiveAndAdmit(tenantId, req);
+    } finally {
+      await slot.release();
     }
+  }
+
+  private async receiveAndAdmit(tenantId: string, req: Request): Promise<BatchView> {
     const { files, fields } = await receiveBatch(req, this.storage.blobs, {
       maxFiles: BATCH_MAX_FILES,
       maxFileBytes: this.config.maxUploadBytes,

@@ -1,5 +1,4 @@
 import { ElegansError } from '@elegans/common';
-import { RetrievalStore } from '@elegans/retrieval';
 import { InvalidCursorError, type DocumentRecord, type Storage } from '@elegans/storage';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
@@ -7,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../../shared/src/config';
 import { CONFIG, LOGGER, STORAGE } from '../../../shared/src/storage.module';
 import { DocumentQueue } from '../queue/document-queue';
+import { takeUploadSlot, UploadSlots } from '../queue/upload-slots';
 import { DocumentIntake } from './document-intake';
 import { type DocumentListQuery, uploadFieldsSchema } from './documents.schemas';
 import { receiveMultipart } from './multipart';
@@ -21,14 +21,13 @@ export interface UploadOutcome {
 
 @Injectable()
 export class DocumentsService {
-  private uploadsInFlight = 0;
-
   constructor(
     @Inject(STORAGE) private readonly storage: Storage,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly queue: DocumentQueue,
     private readonly intake: DocumentIntake,
+    private readonly slots: UploadSlots,
   ) {}
 
   async upload(tenantId: string, req: Request): Promise<UploadOutcome> {
@@ -40,19 +39,11 @@ export class DocumentsService {
     if (Number.isFinite(declared) && declared > this.config.maxUploadBytes + MULTIPART_OVERHEAD) {
       throw new ElegansError('payload_too_large', `upload exceeds MAX_UPLOAD_MB (${this.config.MAX_UPLOAD_MB} MB)`);
     }
-    // Uploads this process is still receiving count as waiting: otherwise every upload in flight
-    // passes the check together and the queue overshoots the limit by the number of connections.
-    // (Check and increment run without an await between them, so they are atomic per process.)
-    if ((await this.queue.waitingCount()) + this.uploadsInFlight >= this.config.QUEUE_MAX_WAITING) {
-      throw new ElegansError('queue_full', 'too many documents waiting; retry later', {
-        retryAfterSeconds: this.config.QUEUE_RETRY_AFTER_S,
-      });
-    }
-    this.uploadsInFlight++;
+    const slot = await takeUploadSlot(this.slots, this.queue, this.config);
     try {
       return await this.receiveAndRecord(tenantId, req);
     } finally {
-      this.uploadsInFlight--;
+      await slot.release();
     }
   }
 
@@ -132,10 +123,10 @@ export class DocumentsService {
   async delete(tenantId: string, id: string): Promise<void> {
     const doc = await this.get(tenantId, id);
     const jobState = doc.jobId ? await this.queue.cancel(doc.jobId) : 'none';
+    // The retrieval index lives in the same database: the retrieval-cascade trigger (SQLite and
+    // PostgreSQL) removes its units, vectors and BM25 entries in the same transaction, and logs the
+    // delete so every API process's vector index drops the document before its next search.
     await this.storage.documents.delete(tenantId, id);
-    // With PostgreSQL the retrieval index is still a SQLite file on this machine, without the trigger
-    // that cascades a document's delete into it (RETRIEVAL_CASCADE_MIGRATIONS): remove its rows here.
-    if (this.storage.backend === 'postgres') new RetrievalStore(this.storage.sqlite).deleteDocument(id);
     if ((await this.storage.documents.countByHash(doc.contentHash)) === 0) {
       await this.storage.blobs.delete(doc.contentHash);
     }

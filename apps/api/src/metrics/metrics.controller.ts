@@ -9,6 +9,7 @@ import { readPipelineMetrics, renderPipelineMetrics } from '../../../shared/src/
 import { CONFIG } from '../../../shared/src/storage.module';
 import { Public } from '../auth/auth.guard';
 import { text } from '../openapi/responses';
+import { UploadSlots } from '../queue/upload-slots';
 import { ApiGet, ApiTag } from '../openapi/route';
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized', 'paused'] as const;
@@ -27,6 +28,7 @@ export class MetricsController {
   constructor(
     @InjectQueue(QueueName.Documents) private readonly queue: Queue,
     @Inject(CONFIG) private readonly config: Config,
+    slots: UploadSlots,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'elegans_api_' });
     const q = this.queue;
@@ -38,6 +40,14 @@ export class MetricsController {
       async collect() {
         const counts = await q.getJobCounts(...JOB_STATES);
         for (const s of JOB_STATES) this.set({ queue: q.name, state: s }, counts[s] ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'elegans_uploads_in_flight',
+      help: 'Uploads being received by any API replica (their slots count against QUEUE_MAX_WAITING).',
+      registers: [this.registry],
+      async collect() {
+        this.set(await slots.count());
       },
     });
   }

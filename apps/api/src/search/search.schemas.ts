@@ -44,6 +44,10 @@ export const searchResultSchema = z
     scores: z.object({ lexical: z.number().nullable(), dense: z.number().nullable() }),
     page: z.number().int(),
     pageEnd: z.number().int(),
+    matchPage: z.number().int().meta({
+      description:
+        'The page a link should open: for a passage over several pages, the page of its sentence holding the most query words; otherwise `page`.',
+    }),
     /** [start, end) UTF-16 offsets into the document text. */
     start: z.number().int(),
     end: z.number().int(),

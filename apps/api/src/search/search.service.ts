@@ -1,42 +1,29 @@
 import { ElegansError } from '@elegans/common';
-import { RetrievalInputError, RetrievalStore, Retriever, type SearchHit } from '@elegans/retrieval';
-import type { Storage } from '@elegans/storage';
-import { Inject, Injectable } from '@nestjs/common';
-import { STORAGE } from '../../../shared/src/storage.module';
-import { QueryModel } from '../model/query-model';
-import { SEARCH_LIMITS, type SearchBody, type SearchResponseView, type SearchResultView } from './search.schemas';
+import { RetrievalInputError, type SearchHit } from '@elegans/retrieval';
+import { Injectable } from '@nestjs/common';
+import { QueryRetrieval } from '../retrieval/query-retrieval';
+import { type SearchBody, type SearchResponseView, type SearchResultView } from './search.schemas';
 
 /**
- * Search over the tenant's indexed passages or sentences (libs/retrieval). The query model is the
- * API's shared one (QueryModel); if it cannot load, hybrid degrades to lexical (the response's `mode`
+ * Search over the tenant's indexed passages or sentences (libs/retrieval). Retrieval and the query
+ * model are the API's shared ones (QueryRetrieval: one Retriever, one vector index); if the model cannot load, hybrid degrades to lexical (the response's `mode`
  * says so) and mode=dense is refused with a 400 that says why.
  */
 @Injectable()
 export class SearchService {
-  private readonly retriever: Retriever;
-
-  constructor(
-    @Inject(STORAGE) storage: Storage,
-    private readonly queryModel: QueryModel,
-  ) {
-    this.retriever = new Retriever(new RetrievalStore(storage.sqlite), null, {
-      maxK: SEARCH_LIMITS.maxK,
-      maxOffset: SEARCH_LIMITS.maxOffset,
-      maxQueryChars: SEARCH_LIMITS.maxQueryChars,
-    });
-  }
+  constructor(private readonly retrieval: QueryRetrieval) {}
 
   /** `body` was validated by the route (search.schemas.ts). */
   async search(tenantId: string, body: SearchBody): Promise<SearchResponseView> {
-    const model = body.mode === 'lexical' ? null : await this.queryModel.current();
     // The shared model may have been reloaded (new version on disk) since the last search.
-    if (model) this.retriever.setEmbedder(model);
+    const { retriever, model } =
+      body.mode === 'lexical' ? { retriever: this.retrieval.lexical, model: null } : await this.retrieval.current();
     if (!model && body.mode === 'dense') {
       throw new ElegansError('bad_request', 'dense search needs the liquid model, which is not available');
     }
     const mode = body.mode ?? (model ? 'hybrid' : 'lexical');
     try {
-      const res = await this.retriever.search({
+      const res = await retriever.search({
         tenantId,
         query: body.query,
         mode: mode === 'hybrid' && !model ? 'lexical' : mode,
@@ -74,6 +61,7 @@ function view(h: SearchHit): SearchResultView {
     scores: h.scores,
     page: h.pageStart,
     pageEnd: h.pageEnd,
+    matchPage: h.matchPage,
     start: h.start,
     end: h.end,
     text: h.text,

@@ -7,7 +7,7 @@ import { loadEmbedder, releaseEmbedder } from '../analysis-cli';
 
 export const summary = 'summarize a file and answer questions about it, in process (no Redis, no API)';
 
-const USAGE =
+export const USAGE =
   'usage: elegans analyze FILE [--question Q]... [--sentences N | --words N] [--model DIR] [--no-model] [--json]\n';
 
 /** The DESIGN.md shape, plus extra fields (reason, highlight, sections, supporting passages). */

@@ -10,7 +10,8 @@ import { analysisJson } from './analyze';
 
 export const summary = 'summarize every file of a folder into a JSONL file (one line per document), with progress';
 
-const USAGE = 'usage: elegans batch DIR --out results.jsonl [--question Q]... [--model DIR] [--no-model] [--json]\n';
+export const USAGE =
+  'usage: elegans batch DIR --out results.jsonl [--question Q]... [--model DIR] [--no-model] [--json]\n';
 
 function listFiles(dir: string): string[] {
   const out: string[] = [];

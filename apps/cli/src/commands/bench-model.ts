@@ -17,6 +17,9 @@ import {
 
 export const summary = 'benchmark the liquid model: throughput, flat streaming memory, KV transformer, LTC, MiniLM';
 
+export const USAGE =
+  'usage: elegans bench model [--json] [--repeats N] [--threads N[,N]] [--chunk T] [--child-chunk T] [--python PATH]\n';
+
 const CFC_SIZES: Record<string, number> = { '1k': 1_000, '64k': 65_536, '100k': 100_000, '1M': 1_000_000 };
 const KV_SIZES: Record<string, number> = { '1k': 1_024, '16k': 16_384, '64k': 65_536 };
 

@@ -16,7 +16,7 @@ import { loadEmbedder, progressBar, releaseEmbedder } from '../analysis-cli';
 export const summary =
   'summaries of long documents: roles, pages and ROUGE against each PDF’s own abstract (abstract removed), or ScisummNet';
 
-const USAGE =
+export const USAGE =
   'usage: elegans eval long [DIR_OR_PDF] [--sentences N] [--model DIR] [--no-model] [--json]\n' +
   '       elegans eval long --scisummnet FILE [--offset N] [--limit N] [--sentences N] [--vector-cache DIR] [--json]\n' +
   '  DIR_OR_PDF: a folder of PDFs (default ../shared/data/pdfs/papers) or one PDF; each summary is scored\n' +

@@ -5,7 +5,7 @@ import { loadEmbedder, progressBar, releaseEmbedder } from '../analysis-cli';
 
 export const summary = 'answer-sentence accuracy, passage recall and abstention on a SQuAD v1/v2 file, with baselines';
 
-const USAGE =
+export const USAGE =
   'usage: elegans eval qa --squad FILE [--concat-articles] [--sample N [--seed S]] [--vector-cache DIR] [--model DIR]\n' +
   '         [--no-model] [--json]\n' +
   "  contexts may be whole documents (CUAD contracts, papers); --concat-articles joins each article's\n" +

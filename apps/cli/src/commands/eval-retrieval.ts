@@ -3,7 +3,7 @@ import { loadBeir, loadLiquidEmbedder, runBeirEval, type LiquidEmbedder } from '
 
 export const summary = 'eval retrieval --beir DIR [--json]: nDCG@10, Recall@100, MRR@10 for bm25, dense, hybrid';
 
-const HELP = `usage: elegans eval retrieval --beir DIR [--json] [options]
+export const USAGE = `usage: elegans eval retrieval --beir DIR [--json] [options]
 
 Indexes a BEIR-layout folder (corpus.jsonl, queries.jsonl, qrels/test.tsv) in an in-memory SQLite and
 scores BM25 (FTS5, k1=1.2, b=0.75, Porter), dense (the liquid model) and hybrid retrieval.
@@ -44,7 +44,7 @@ export async function run(argv: string[]): Promise<number> {
     },
   });
   if (values.help || !values.beir) {
-    process.stderr.write(HELP);
+    process.stderr.write(USAGE);
     return values.help ? 0 : 2;
   }
   const progress = (m: string) => process.stderr.write(`[eval retrieval] ${m}\n`);

@@ -5,7 +5,8 @@ import { loadEmbedder, progressBar, releaseEmbedder } from '../analysis-cli';
 
 export const summary = 'ROUGE-1/2/L F1 of elegans summaries vs lead-3 and TextRank on a SummEval-style file';
 
-const USAGE = 'usage: elegans eval summaries --summeval FILE [--model DIR] [--no-model] [--sentences N] [--json]\n';
+export const USAGE =
+  'usage: elegans eval summaries --summeval FILE [--model DIR] [--no-model] [--sentences N] [--json]\n';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({

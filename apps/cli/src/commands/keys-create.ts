@@ -6,6 +6,8 @@ import { loadConfigOrExit } from '../../../shared/src/config';
 export const summary =
   'create an API key for a tenant (created if missing), --admin for an admin key; prints the key once';
 
+export const USAGE = 'usage: elegans keys create --tenant NAME [--label L] [--admin] [--json]\n';
+
 /** Tenant of an admin key when --tenant is not given: admin keys are for operators, not for a customer's data. */
 const ADMIN_TENANT = 'admin';
 
@@ -27,7 +29,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   const tenantName = values.tenant ?? (values.admin ? ADMIN_TENANT : undefined);
   if (!tenantName || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(tenantName)) {
-    process.stderr.write('usage: elegans keys create --tenant NAME [--label L] [--admin] [--json]\n');
+    process.stderr.write(USAGE);
     return 2;
   }
   const config = loadConfigOrExit();

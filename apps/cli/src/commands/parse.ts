@@ -5,7 +5,7 @@ import { closeParseWorkers, parseFileReport, type OcrMode, type ParseReport } fr
 
 export const summary = 'parse FILE|DIR into pages, sentences and passages; report status and counts per file';
 
-const USAGE =
+export const USAGE =
   'usage: elegans parse FILE|DIR [--json] [--timeout-ms N] [--max-pages N] [--max-bytes N] [--concurrency N] [--passage-words N] [--ocr off|auto|force] [--ocr-dpi N]';
 
 /**

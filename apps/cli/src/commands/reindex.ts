@@ -1,20 +1,20 @@
 import { parseArgs } from 'node:util';
-import { loadLiquidEmbedder, reindexDocuments, RetrievalStore } from '@elegans/retrieval';
-import { openDatabase, runMigrations } from '@elegans/storage';
+import { loadLiquidEmbedder, reindexDocuments } from '@elegans/retrieval';
+import { openAppStorage } from '../../../shared/src/app-storage';
 import { parseConfig } from '../../../shared/src/config';
-import { MIGRATION_SETS } from '../../../shared/src/migrations';
 
 export const summary =
   'reindex [--tenant T] [--all] [--json]: re-embed indexed documents after a model change (no re-parse)';
 
-const HELP = `usage: elegans reindex [--db FILE] [--tenant ID] [--all] [--model DIR] [--json]
+export const USAGE = `usage: elegans reindex [--db FILE] [--tenant ID] [--all] [--model DIR] [--json]
 
 Re-embeds the passages and sentences already in the retrieval index with the current liquid model,
-reading them back from SQLite (no re-parse), and replaces their vectors. By default only documents
+reading them back from the database (no re-parse), and replaces their vectors. With $DATABASE_URL
+the index is the PostgreSQL one (every API process picks the new vectors up at its next search). By default only documents
 without vectors of the current model version are processed; --all re-embeds everything.
 
 options:
-  --db FILE       SQLite file (default: $DATABASE_PATH, else $DATA_DIR/elegans.db)
+  --db FILE       SQLite file (default: $DATABASE_URL if set, else $DATABASE_PATH or $DATA_DIR/elegans.db)
   --tenant ID     only this tenant's documents
   --all           re-embed documents that are already on the current version too
   --model DIR     model folder (default: models/liquid or $ELEGANS_MODEL_DIR)
@@ -34,16 +34,18 @@ export async function run(argv: string[]): Promise<number> {
     },
   });
   if (values.help) {
-    process.stderr.write(HELP);
+    process.stderr.write(USAGE);
     return 0;
   }
-  const path = values.db ?? parseConfig(process.env).DATABASE_PATH;
-  const db = openDatabase(path);
-  runMigrations(db, MIGRATION_SETS);
-  const embedder = await loadLiquidEmbedder(values.model);
+  const env = parseConfig(process.env);
+  const config = values.db ? { ...env, DATABASE_URL: undefined, DATABASE_PATH: values.db } : env;
+  const database = config.DATABASE_URL ? redactUrl(config.DATABASE_URL) : config.DATABASE_PATH;
+  const storage = await openAppStorage(config);
+  let embedder: Awaited<ReturnType<typeof loadLiquidEmbedder>> | null = null;
   try {
-    const store = new RetrievalStore(db);
-    const before = store.vectorVersions('passage');
+    embedder = await loadLiquidEmbedder(values.model);
+    const store = storage.retrieval;
+    const before = await store.vectorVersions('passage');
     const res = await reindexDocuments(store, embedder, {
       tenantId: values.tenant,
       all: values.all,
@@ -52,10 +54,10 @@ export async function run(argv: string[]): Promise<number> {
       },
     });
     const out = {
-      database: path,
+      database,
       ...res,
       vectorVersionsBefore: before,
-      vectorVersionsAfter: store.vectorVersions('passage'),
+      vectorVersionsAfter: await store.vectorVersions('passage'),
     };
     process.stdout.write(
       values.json
@@ -63,8 +65,19 @@ export async function run(argv: string[]): Promise<number> {
         : `reindexed ${res.documents} documents (${res.passages} passages, ${res.sentences} sentences) with ${res.modelVersion} in ${res.ms} ms; ${res.upToDate} already up to date\n`,
     );
   } finally {
-    await embedder.release();
-    db.close();
+    await embedder?.release();
+    await storage.close();
   }
   return 0;
+}
+
+/** The URL without its password, for output. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres';
+  }
 }

@@ -92,7 +92,8 @@ export function Search() {
                   <Snippet text={r.snippet} />
                 </p>
                 <p class="muted small">
-                  <Cite c={r}>
+                  {/* The link opens the page where the query words are, not always the passage's first page. */}
+                  <Cite c={{ ...r, page: r.matchPage }}>
                     page {r.page}
                     {r.pageEnd !== r.page ? `–${r.pageEnd}` : ''}
                   </Cite>{' '}

@@ -1,20 +1,18 @@
 import { ElegansError } from '@elegans/common';
 import { documentSentences } from '@elegans/model';
-import { RetrievalStore, type UnitVectors } from '@elegans/retrieval';
+import type { UnitVectors } from '@elegans/retrieval';
 import { Injectable } from '@nestjs/common';
 import type { PipelineStage, StageContext } from './stage';
 
 /**
- * Writes the document's passages and sentences into the retrieval index (libs/retrieval: FTS5
- * BM25 and the liquid vectors from the embed stage, tagged with the model version), replacing
+ * Writes the document's passages and sentences into the retrieval index (libs/retrieval's repository
+ * over the storage database, SQLite or PostgreSQL: BM25 and the liquid vectors from the embed stage, tagged with the model version), replacing
  * what an earlier run or version indexed. Without vectors (embed stage disabled or a count
  * mismatch) the document is still searchable lexically; `elegans reindex` adds vectors later.
  */
 @Injectable()
 export class IndexStage implements PipelineStage {
   readonly name = 'indexing' as const;
-  private store: RetrievalStore | null = null;
-
   enabled(): boolean {
     return true;
   }
@@ -23,8 +21,6 @@ export class IndexStage implements PipelineStage {
     const doc = ctx.parsed;
     if (!doc) throw new ElegansError('internal_error', 'index stage ran without a parsed document');
     await ctx.progress(0);
-    // One store per process over the shared handle (prepared statements are reused).
-    if (!this.store || this.store.db !== ctx.storage.sqlite) this.store = new RetrievalStore(ctx.storage.sqlite);
     const v = ctx.vectors;
     let vectors: UnitVectors | undefined;
     if (v && v.passages.length === doc.passages.length && v.sentences.length === doc.sentences.length) {
@@ -38,7 +34,7 @@ export class IndexStage implements PipelineStage {
     // Boundaries (sentence / paragraph / page) are stored so reindexing can replay the document
     // through the model with the same timesteps without the original text layout.
     const boundaries = documentSentences(doc).map((s) => s.boundary ?? 'sentence');
-    const res = this.store.indexDocument({
+    const res = await ctx.storage.retrieval.indexDocument({
       tenantId: ctx.document.tenantId,
       documentId: ctx.document.id,
       collection: ctx.document.collection,

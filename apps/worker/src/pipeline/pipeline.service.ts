@@ -7,7 +7,8 @@ import {
   type ProcessDocumentPayload,
   type ReindexDocumentPayload,
 } from '@elegans/common';
-import type { DocumentRecord, Storage } from '@elegans/storage';
+import type { DocumentRecord } from '@elegans/storage';
+import type { AppStorage } from '../../../shared/src/app-storage';
 import { Inject, Injectable } from '@nestjs/common';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -32,7 +33,7 @@ const PROGRESS_INTERVAL_MS = 250;
 @Injectable()
 export class PipelineService {
   constructor(
-    @Inject(STORAGE) private readonly storage: Storage,
+    @Inject(STORAGE) private readonly storage: AppStorage,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(PIPELINE_STAGES) private readonly stages: PipelineStage[],

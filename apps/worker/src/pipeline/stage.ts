@@ -1,5 +1,6 @@
 import type { ParsedDocument } from '@elegans/ingest';
-import type { DocumentRecord, Storage } from '@elegans/storage';
+import type { DocumentRecord } from '@elegans/storage';
+import type { AppStorage } from '../../../shared/src/app-storage';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 
@@ -9,7 +10,7 @@ export type StageName = 'parsing' | 'ocr' | 'embedding' | 'indexing' | 'summariz
 export interface StageContext {
   readonly document: DocumentRecord;
   readonly job: Job;
-  readonly storage: Storage;
+  readonly storage: AppStorage;
   readonly logger: Logger;
   /** Set by the parse stage (or loaded from storage for a reindex); later stages read it. */
   parsed: ParsedDocument | null;

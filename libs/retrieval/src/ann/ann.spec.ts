@@ -15,6 +15,7 @@ const { matrix, queries } = clusteredSet(N, 60, DIM, 7, 20, 20);
 const vectors = Array.from({ length: N }, (_, i) => rowOf(matrix, DIM, i));
 const ids = Array.from({ length: N }, (_, i) => 1000 + i); // unit ids, not row numbers
 const rowOfId = (id: number): number => id - 1000;
+const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
 const dotRow = (q: Float32Array, row: number): number => {
   let s = 0;
   for (let j = 0; j < DIM; j++) s += q[j]! * matrix[row * DIM + j]!;
@@ -160,13 +161,13 @@ describe('AnnPartitions', () => {
 
   it('indexes a partition once it reaches the threshold, and only its own vectors', () => {
     const ann = new AnnPartitions(config);
-    ann.sync(source(900));
+    ann.add(source(900), range(0, 900));
     expect(ann.indexed).toEqual([]);
     expect(ann.search('t0', queries[0]!, 10, req('t0'))).toBeNull(); // below the threshold: exact scan
-    ann.sync(source(3600)); // tenant 0 passes (3000), tenant 1 has 500, tenant 2 has 100
+    ann.add(source(3600), range(900, 3600)); // tenant 0 passes (3000), tenant 1 has 500, tenant 2 has 100
     expect(ann.indexed).toEqual(['t0']);
     expect(ann.size).toBe(3000);
-    ann.sync(source(N)); // tenant 2: 500 rows, still below
+    ann.add(source(N), range(3600, N)); // tenant 2: 500 rows, still below
     expect(ann.indexed).toEqual(['t0']);
     expect(ann.search('t1', queries[0]!, 10, req('t1'))).toBeNull();
     expect(ann.search('t2', queries[0]!, 10, req('t2'))).toBeNull();
@@ -178,7 +179,7 @@ describe('AnnPartitions', () => {
   it('cross-tenant isolation: a tenant never sees another tenant’s unit, even searching with its exact vector', () => {
     const bigOther: AnnConfig = { ...config, minVectors: 400 };
     const ann = new AnnPartitions(bigOther);
-    ann.sync(source(N));
+    ann.add(source(N), range(0, N));
     expect(ann.indexed.sort()).toEqual(['t0', 't1', 't2']);
     for (const row of [3001, 3200, 3777, 3999, 10, 2500]) {
       const own = partitionOf(row);
@@ -195,12 +196,63 @@ describe('AnnPartitions', () => {
 
   it('declines collection filters that leave fewer rows than the threshold', () => {
     const ann = new AnnPartitions(config);
-    ann.sync(source(N));
+    ann.add(source(N), range(0, N));
     const r = req('t0');
     expect(ann.search('t0', queries[0]!, 10, { ...r, allowedCount: 999 })).toBeNull();
     expect(ann.search('t0', queries[0]!, 10, { ...r, allowedCount: 3000 })).toHaveLength(10);
     ann.remove('t0', [ids[0]!, ids[1]!]);
     expect(ann.size).toBe(2998);
+    ann.clear();
+  });
+
+  it('remove lowers a partition’s count, takes units out of the graph without a rebuild, drops an emptied graph', () => {
+    const ann = new AnnPartitions({ ...config, minVectors: 550 });
+    // A live source over rows 0..3999 (rows 3900.. are t1's too); removed rows are tombstones.
+    const gone = new Set<number>();
+    const moved = new Map<number, Float32Array>();
+    const live: AnnRowSource = {
+      rows: N,
+      dim: DIM,
+      partition: (row) => (gone.has(row) ? undefined : row < 3900 ? partitionOf(row) : 't1'),
+      id: (row) => ids[row]!,
+      vector: (row) => moved.get(row) ?? vectors[row]!,
+      rowOf: (id) => (gone.has(rowOfId(id)) ? undefined : rowOfId(id)),
+    };
+    ann.add(live, range(0, 3900)); // t0: 3000, t1: 500, t2: 400
+    expect(ann.indexed).toEqual(['t0']);
+    expect(ann.stats).toMatchObject({ added: 3000, removed: 0 });
+    // t0 loses 10 units: out of its graph, never returned again.
+    for (const row of range(0, 10)) gone.add(row);
+    ann.remove('t0', ids.slice(0, 10));
+    expect(ann.size).toBe(2990);
+    expect(ann.stats).toMatchObject({ added: 3000, removed: 10 });
+    for (const h of ann.search('t0', vectors[3]!, 20, { filter: () => true })!)
+      expect(rowOfId(h.id)).toBeGreaterThanOrEqual(10);
+    // Unit 5 comes back with another vector: found by the new one.
+    gone.delete(5);
+    moved.set(5, vectors[3950]!);
+    ann.add(live, [5]);
+    expect(ann.size).toBe(2991);
+    expect(ann.search('t0', vectors[3950]!, 1, { filter: () => true })![0]!.id).toBe(ids[5]);
+    // t1 loses 100 of its 500: 100 new rows bring it to 500, still below 550 (a count that ignored removals would say 600).
+    for (const row of range(3000, 3100)) gone.add(row);
+    ann.remove('t1', ids.slice(3000, 3100));
+    ann.add(live, range(3900, N));
+    expect(ann.indexed).toEqual(['t0']);
+    // The 100 come back: 600, so t1 is built from its live rows only.
+    for (const row of range(3000, 3100)) gone.delete(row);
+    ann.add(live, range(3000, 3100));
+    expect(ann.indexed.sort()).toEqual(['t0', 't1']);
+    expect(ann.size).toBe(2991 + 600);
+    // t0 loses every unit: its graph goes.
+    const t0 = range(0, 3000).filter((row) => !gone.has(row));
+    for (const row of t0) gone.add(row);
+    ann.remove(
+      't0',
+      t0.map((row) => ids[row]!),
+    );
+    expect(ann.indexed).toEqual(['t1']);
+    expect(ann.size).toBe(600);
     ann.clear();
   });
 });
@@ -228,7 +280,7 @@ describe('AnnPartitions background build', () => {
       vector: (row) => vectors[row]!,
       rowOf: (id) => (id >= 1000 && id < 4000 ? id - 1000 : undefined),
     };
-    ann.sync(src);
+    ann.add(src, range(0, 3000));
     expect(ann.pending).toEqual(['a']);
     expect(ann.indexed).toEqual([]);
     expect(ann.search('a', vectors[5]!, 10, { filter: () => true })).toBeNull();
@@ -267,7 +319,7 @@ describe('AnnPartitions.reconcile (after a reload renumbered the rows)', () => {
         return i < 0 ? undefined : i;
       },
     });
-    ann.sync(src(rows));
+    ann.add(src(rows), range(0, rows.length));
     expect(adds).toBe(2000);
     // Reload: units 1000..1099 deleted, unit 1500 got vector 3500, two new units, order reversed.
     const gone = new Set(Array.from({ length: 100 }, (_, i) => 1000 + i));

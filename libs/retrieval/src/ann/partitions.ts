@@ -3,12 +3,19 @@ import { filteredSearch } from './filtered';
 import type { AnnConfig, ApproximateIndex } from './types';
 import { UsearchIndex } from './usearch-index';
 
-/** The rows of an in-memory vector matrix as the ANN layer reads them (DenseIndex implements it). */
+/**
+ * The rows of an in-memory vector matrix as the ANN layer reads them (DenseIndex implements it, as
+ * a live view: rows may be appended, tombstoned or renumbered between calls; ids are stable).
+ */
 export interface AnnRowSource {
+  /** Rows 0..rows-1 (tombstoned ones included: their partition is undefined). */
   readonly rows: number;
   readonly dim: number;
-  /** Partition of a row: the tenant id (stable across reloads, unlike row numbers or codes). */
-  partition(row: number): string;
+  /**
+   * Partition of a row: the tenant id (stable across reloads, unlike row numbers or codes), or
+   * undefined for a tombstoned row (skipped).
+   */
+  partition(row: number): string | undefined;
   /** Unit id of a row. */
   id(row: number): number;
   /** The row's vector (float32; a view is fine, it is copied). */
@@ -54,12 +61,14 @@ export class AnnPartitions {
   private readonly counts = new Map<string, number>();
   /** Fingerprint of every id held in a partition index (reconcile keeps what did not change). */
   private fps = new Map<number, number>();
-  private synced = 0;
   private source: AnnRowSource | null = null;
   private scheduled = false;
   private waiters: (() => void)[] = [];
-  /** Searches answered approximately, and declined (left to the exact scan) for an indexed partition. */
-  readonly stats = { answered: 0, declined: 0 };
+  /**
+   * Searches answered approximately, and declined (left to the exact scan) for an indexed partition;
+   * vectors inserted into graphs (builds included) and taken out of them.
+   */
+  readonly stats = { answered: 0, declined: 0, added: 0, removed: 0 };
 
   constructor(
     readonly config: AnnConfig,
@@ -108,15 +117,17 @@ export class AnnPartitions {
   }
 
   /**
-   * Takes in the rows appended since the last call (rows only added). A partition that reaches
-   * the threshold starts its build; an indexed one gets its new rows added at once.
+   * Takes in rows newly added to the source (row numbers of `src`, all live). A partition that
+   * reaches the threshold starts its build; a partition being built queues them; an indexed one
+   * gets them added at once. A unit id already held is replaced (the caller removes it first when
+   * it changed partition).
    */
-  sync(src: AnnRowSource): void {
-    if (src.rows < this.synced) throw new Error('ann: row source shrank; reconcile() after a reload');
+  add(src: AnnRowSource, rows: Iterable<number>): void {
     this.source = src;
     const fresh = new Map<string, number[]>();
-    for (let row = this.synced; row < src.rows; row++) {
+    for (const row of rows) {
       const p = src.partition(row);
+      if (p === undefined) continue;
       this.counts.set(p, (this.counts.get(p) ?? 0) + 1);
       let list = fresh.get(p);
       if (!list) fresh.set(p, (list = []));
@@ -125,11 +136,20 @@ export class AnnPartitions {
     for (const [p, newRows] of fresh) {
       const idx = this.parts.get(p);
       const b = this.building.get(p);
-      if (idx) this.addRows(idx, src, newRows);
+      if (idx) this.addRows(p, idx, src, newRows);
       else if (b) for (const row of newRows) b.queue.push(src.id(row));
       else if (this.counts.get(p)! >= this.config.minVectors) this.startBuild(src, p);
     }
-    this.synced = src.rows;
+    if (this.building.size && this.config.buildChunk > 0) this.schedule();
+  }
+
+  /**
+   * The source is about to be reloaded from scratch (DenseIndex's reset): background builds stop
+   * stepping, so none publishes a graph of a half-loaded source; `reconcile` restarts them.
+   * Searches keep answering from the ready graphs (every hit is still checked against the rows).
+   */
+  suspend(): void {
+    this.source = null;
   }
 
   /**
@@ -149,6 +169,7 @@ export class AnnPartitions {
     this.counts.clear();
     for (let row = 0; row < src.rows; row++) {
       const p = src.partition(row);
+      if (p === undefined) continue;
       this.counts.set(p, (this.counts.get(p) ?? 0) + 1);
       if (!this.parts.has(p)) continue;
       const id = src.id(row);
@@ -165,15 +186,14 @@ export class AnnPartitions {
     for (const id of this.fps.keys()) if (!kept.has(id)) stale.push(id);
     this.fps = kept;
     for (const [p, idx] of this.parts) {
-      if (stale.length) idx.remove(stale);
+      if (stale.length) this.stats.removed += idx.remove(stale);
       const rows = added.get(p);
-      if (rows) this.addRows(idx, src, rows);
+      if (rows) this.addRows(p, idx, src, rows);
       if (!this.counts.get(p)) {
         idx.clear();
         this.parts.delete(p);
       }
     }
-    this.synced = src.rows;
     for (const [p, n] of this.counts) {
       if (!this.parts.has(p) && (n >= this.config.minVectors || (restart.includes(p) && n > 0))) {
         this.startBuild(src, p);
@@ -203,6 +223,7 @@ export class AnnPartitions {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
+      if (!this.source) return; // suspended: reconcile restarts the builds
       const next = this.building.keys().next();
       if (next.done) return;
       this.step(next.value, this.config.buildChunk);
@@ -222,7 +243,7 @@ export class AnnPartitions {
       if (row !== undefined && src.partition(row) === p) rows.push(row);
     }
     b.at = end;
-    this.addRows(b.idx, src, rows);
+    this.addRows(p, b.idx, src, rows);
     if (b.at >= b.queue.length) {
       this.building.delete(p);
       if (b.idx.size > 0) this.parts.set(p, b.idx);
@@ -236,7 +257,8 @@ export class AnnPartitions {
     for (const f of w) f();
   }
 
-  private addRows(idx: ApproximateIndex, src: AnnRowSource, rows: number[]): void {
+  /** Adds rows (all live, all of partition `p`) to a partition's index. */
+  private addRows(p: string, idx: ApproximateIndex, src: AnnRowSource, rows: number[]): void {
     const d = src.dim;
     const batch = 65536;
     for (let s = 0; s < rows.length; s += batch) {
@@ -248,19 +270,34 @@ export class AnnPartitions {
         const id = src.id(row);
         m.set(v, i * d);
         ids[i] = id;
-        this.fps.set(id, fingerprint(src.partition(row), v));
+        this.fps.set(id, fingerprint(p, v));
       });
       idx.add(ids, m);
+      this.stats.added += ids.length;
     }
   }
 
-  /** Removes ids from a partition's index (incremental deletes; DenseIndex reloads instead). */
+  /**
+   * These units left the source (DenseIndex's incremental "remove these documents", or a unit
+   * re-added under another tenant): the partition's count drops by `ids.length` and they leave its
+   * graph (or the one being built; queued ids that are gone are skipped when the build reaches
+   * them). No rebuild; a partition left empty drops its graph. Removed entries keep their slots in
+   * the graph until it is rebuilt.
+   */
   remove(partition: string, ids: number[]): void {
-    const idx = this.parts.get(partition) ?? this.building.get(partition)?.idx;
-    if (!idx) return;
+    if (ids.length === 0) return;
     for (const id of ids) this.fps.delete(id);
-    const n = idx.remove(ids);
-    this.counts.set(partition, (this.counts.get(partition) ?? 0) - n);
+    const left = Math.max(0, (this.counts.get(partition) ?? 0) - ids.length);
+    if (left > 0) this.counts.set(partition, left);
+    else this.counts.delete(partition);
+    const idx = this.parts.get(partition);
+    if (idx && left === 0) {
+      this.stats.removed += idx.size;
+      idx.clear();
+      this.parts.delete(partition);
+      return;
+    }
+    this.stats.removed += (idx ?? this.building.get(partition)?.idx)?.remove(ids) ?? 0;
   }
 
   /**
@@ -293,7 +330,6 @@ export class AnnPartitions {
     this.building.clear();
     this.counts.clear();
     this.fps.clear();
-    this.synced = 0;
     this.source = null;
     this.wake();
   }
