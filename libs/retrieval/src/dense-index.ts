@@ -1,3 +1,4 @@
+import { AnnPartitions, annConfigFromEnv, type AnnConfig, type AnnRowSource } from './ann';
 import type { RetrievalRepository, VectorPrecision, VectorRow, VectorSink } from './repository';
 import type { ScoredId, SearchFilter, UnitKind } from './types';
 
@@ -18,8 +19,15 @@ const DEAD = -2;
  * call made while one runs waits for a check that starts after it, so a search always sees every
  * write committed before it began.
  *
- * `search`, `scores` and `vector` read the matrix as loaded; an approximate index can later sit
- * behind `search` and be fed by the same sink (reset / remove / add).
+ * `search`, `scores` and `vector` read the matrix as loaded.
+ *
+ * A tenant holding at least `ann.minVectors` vectors also gets an approximate (HNSW) index
+ * (libs/retrieval/src/ann, RETRIEVAL_ANN_MIN_VECTORS), fed by the same sink: rows added during a
+ * refresh go into it when the read ends, a removed document's units leave it at once (no rebuild),
+ * and after a reset it reconciles by fingerprint (unchanged units stay). `search` asks it first and
+ * falls back to this scan when it declines (small tenant, selective filter, index still building);
+ * every hit is re-checked against the filter and the rows currently loaded, and re-scored from its
+ * row. Null disables it.
  */
 export class DenseIndex implements VectorSink {
   private dim = 0;
@@ -35,6 +43,8 @@ export class DenseIndex implements VectorSink {
   private document = new Int32Array(0);
   private readonly rowOf = new Map<number, number>();
   private readonly codes = new Map<string, number>();
+  /** code → string (tenant ids as the ANN's partitions). */
+  private names: string[] = [];
   private cursor: string | null = null;
   private tail: Promise<void> = Promise.resolve();
   private waiting: Promise<void> | null = null;
@@ -44,7 +54,50 @@ export class DenseIndex implements VectorSink {
     readonly kind: UnitKind,
     readonly modelVersion: string,
     readonly precision: VectorPrecision = 'f32',
-  ) {}
+    ann: AnnConfig | null = annConfigFromEnv(),
+  ) {
+    this.ann = ann ? new AnnPartitions(ann) : null;
+  }
+
+  private readonly ann: AnnPartitions | null;
+  /** The matrix as the ANN reads it: a live view (row count, rows and codes read at each call). */
+  private readonly annView: AnnRowSource = this.annRows();
+  /** Units added during the current read, not yet handed to the ANN (it takes them when the read ends). */
+  private annFresh = new Set<number>();
+  /** A reset happened during the current read: the ANN reconciles with the reloaded rows at its end. */
+  private annReset = false;
+  /** Whether the current read has changed the matrix (a failed read that did forces a full reload next). */
+  private touched = false;
+
+  /**
+   * Approximate indexes: vectors, estimated bytes, tenants (ready / building), searches
+   * answered/declined, vectors added to / removed from graphs (builds included).
+   */
+  get approximate(): {
+    vectors: number;
+    bytes: number;
+    tenants: number;
+    building: number;
+    answered: number;
+    declined: number;
+    added: number;
+    removed: number;
+  } | null {
+    const a = this.ann;
+    if (!a) return null;
+    return {
+      vectors: a.size,
+      bytes: a.memoryBytes(),
+      tenants: a.indexed.length,
+      building: a.pending.length,
+      ...a.stats,
+    };
+  }
+
+  /** Resolves when no approximate index is being built (tests, benchmarks, warm-up). */
+  approximateReady(): Promise<void> {
+    return this.ann ? this.ann.idle() : Promise.resolve();
+  }
 
   /** Live rows (tombstoned ones excluded). */
   get size(): number {
@@ -61,6 +114,7 @@ export class DenseIndex implements VectorSink {
     if (c === undefined) {
       c = this.codes.size;
       this.codes.set(s, c);
+      this.names[c] = s;
     }
     return c;
   }
@@ -89,6 +143,10 @@ export class DenseIndex implements VectorSink {
 
   /** VectorSink: drop everything (a full reload follows). */
   reset(): void {
+    this.touched = true;
+    this.ann?.suspend();
+    this.annReset = true;
+    this.annFresh.clear();
     this.n = 0;
     this.cap = 0;
     this.dim = 0;
@@ -102,18 +160,30 @@ export class DenseIndex implements VectorSink {
     this.document = new Int32Array(0);
     this.rowOf.clear();
     this.codes.clear();
+    this.names = [];
   }
 
   /** VectorSink: tombstone the rows of these documents (their current rows, if any, are added next). */
   remove(documentIds: string[]): void {
     const docs = new Set(documentIds.map((d) => this.codes.get(d)).filter((c): c is number => c !== undefined));
     if (docs.size === 0) return;
+    this.touched = true;
+    // Units the ANN holds (or counts), per tenant: they leave it now, without a rebuild.
+    const gone = new Map<number, number[]>();
     for (let row = 0; row < this.n; row++) {
-      if (this.tenant[row] === DEAD || !docs.has(this.document[row]!)) continue;
+      const t = this.tenant[row]!;
+      if (t === DEAD || !docs.has(this.document[row]!)) continue;
+      const id = this.unitIds[row]!;
+      if (this.ann && !this.annReset && !this.annFresh.delete(id)) {
+        let ids = gone.get(t);
+        if (!ids) gone.set(t, (ids = []));
+        ids.push(id);
+      }
       this.tenant[row] = DEAD;
-      this.rowOf.delete(this.unitIds[row]!);
+      this.rowOf.delete(id);
       this.dead++;
     }
+    for (const [t, ids] of gone) this.ann!.remove(this.names[t]!, ids);
     if (this.dead > 0 && this.dead * 4 >= this.n) this.compact();
   }
 
@@ -143,8 +213,12 @@ export class DenseIndex implements VectorSink {
   add(r: VectorRow): void {
     if (this.dim === 0) this.dim = r.dim;
     if (r.dim !== this.dim) throw new Error(`retrieval: mixed vector dimensions ${r.dim} vs ${this.dim}`);
+    this.touched = true;
     const old = this.rowOf.get(r.unitId);
     if (old !== undefined) {
+      // Replaced in place: the ANN drops the old entry (it may sit under another tenant) unless it never had it.
+      if (this.ann && !this.annReset && !this.annFresh.has(r.unitId))
+        this.ann.remove(this.names[this.tenant[old]!]!, [r.unitId]);
       this.tenant[old] = DEAD;
       this.dead++;
     }
@@ -161,6 +235,7 @@ export class DenseIndex implements VectorSink {
     this.collection[row] = this.code(r.collection);
     this.document[row] = this.code(r.documentId);
     this.rowOf.set(r.unitId, row);
+    if (this.ann && !this.annReset) this.annFresh.add(r.unitId);
   }
 
   /**
@@ -173,8 +248,17 @@ export class DenseIndex implements VectorSink {
       .catch(() => undefined)
       .then(async () => {
         this.waiting = null;
-        const next = await this.repo.readVectors(this.kind, this.modelVersion, this.precision, this.cursor, this);
-        if (next !== null) this.cursor = next;
+        this.touched = false;
+        try {
+          const next = await this.repo.readVectors(this.kind, this.modelVersion, this.precision, this.cursor, this);
+          if (next !== null) this.cursor = next;
+        } catch (err) {
+          // Part of the changes may have been applied: the next refresh reloads everything.
+          if (this.touched) this.cursor = null;
+          throw err;
+        } finally {
+          this.feedAnn();
+        }
       });
     this.waiting = run;
     this.tail = run;
@@ -262,6 +346,8 @@ export class DenseIndex implements VectorSink {
     if (q.length !== this.dim) throw new Error(`retrieval: query has ${q.length} dims, index ${this.dim}`);
     const allowed = this.allowed(filter);
     if (!allowed) return [];
+    const approx = this.ann ? this.annSearch(q, filter.tenantId, allowed, k) : null;
+    if (approx) return approx;
     const scores = this.scan(q, allowed.tenant, allowed.mask);
     // Bounded min-heap of the k best (score, row).
     const hs = new Float64Array(k);
@@ -302,6 +388,84 @@ export class DenseIndex implements VectorSink {
     return out.sort((a, b) => b.score - a.score || a.id - b.id);
   }
 
+  /**
+   * Hands the ANN what the read that just ended changed: after a reset, a reconcile with the
+   * reloaded rows (unchanged units stay in the graphs); otherwise the rows added (removed units
+   * already left it in `remove`).
+   */
+  private feedAnn(): void {
+    if (!this.ann) return;
+    if (this.annReset) {
+      this.annReset = false;
+      this.annFresh.clear();
+      this.ann.reconcile(this.annView);
+      return;
+    }
+    if (this.annFresh.size === 0) return;
+    const rows: number[] = [];
+    for (const id of this.annFresh) {
+      const row = this.rowOf.get(id);
+      if (row !== undefined) rows.push(row);
+    }
+    this.annFresh.clear();
+    this.ann.add(this.annView, rows);
+  }
+
+  /** The rows as the ANN layer reads them (live): partition = tenant id, undefined for a tombstone. */
+  private annRows(): AnnRowSource {
+    const rows = (): number => this.n;
+    const dim = (): number => this.dim;
+    return {
+      get rows() {
+        return rows();
+      },
+      get dim() {
+        return dim();
+      },
+      partition: (row) => {
+        const t = this.tenant[row]!;
+        return t === DEAD ? undefined : this.names[t];
+      },
+      id: (row) => this.unitIds[row]!,
+      vector: (row) => this.rowVector(row),
+      rowOf: (id) => this.rowOf.get(id),
+    };
+  }
+
+  /** A row's vector as float32 (a view for f32, dequantised for i8). */
+  private rowVector(row: number): Float32Array {
+    const d = this.dim;
+    if (this.precision === 'f32') return this.f32.subarray(row * d, row * d + d);
+    const out = new Float32Array(d);
+    const s = this.scale[row]!;
+    for (let j = 0; j < d; j++) out[j] = this.i8[row * d + j]! * s;
+    return out;
+  }
+
+  /** ANN top-k (exact scores from the rows), or null for the exact scan. Every hit re-checked against the filter. */
+  private annSearch(
+    q: Float32Array,
+    tenantId: string,
+    allowed: { tenant: number; mask: Uint8Array | null },
+    k: number,
+  ): ScoredId[] | null {
+    const { tenant, mask } = allowed;
+    if (!this.ann!.has(tenantId)) return null;
+    let allowedCount: number | undefined;
+    if (mask) {
+      allowedCount = 0;
+      for (let row = 0; row < this.n; row++) allowedCount += mask[row]!;
+    }
+    return this.ann!.search(tenantId, q, k, {
+      filter: (id) => {
+        const row = this.rowOf.get(id);
+        return row !== undefined && this.tenant[row] === tenant && (mask === null || mask[row] === 1);
+      },
+      allowedCount,
+      rescore: (id) => this.rowScore(q, this.rowOf.get(id)!),
+    });
+  }
+
   /** Similarity of the query to given units (NaN for units without a current vector). */
   scores(q: Float32Array, ids: number[]): number[] {
     return ids.map((id) => {
@@ -314,11 +478,7 @@ export class DenseIndex implements VectorSink {
   vector(id: number): Float32Array | null {
     const row = this.rowOf.get(id);
     if (row === undefined) return null;
-    const d = this.dim;
-    if (this.precision === 'f32') return this.f32.slice(row * d, row * d + d);
-    const out = new Float32Array(d);
-    const s = this.scale[row]!;
-    for (let j = 0; j < d; j++) out[j] = this.i8[row * d + j]! * s;
-    return out;
+    const v = this.rowVector(row);
+    return this.precision === 'f32' ? v.slice() : v;
   }
 }

@@ -16,3 +16,4 @@ export * from './repository';
 export * from './pg-repository';
 export * from './snippet';
 export * from './open';
+export * from './ann';
