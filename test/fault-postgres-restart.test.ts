@@ -6,6 +6,7 @@ import { dbQuery } from './support/db';
 import { makePdf } from './support/fixtures';
 import { getJson, upload, waitForStatus } from './support/http';
 import { createKey, makeEnv, startApi, startWorker, type Api, type Env, type Service } from './support/services';
+import { expectAllJobsCompleted } from './support/queue';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -90,14 +91,7 @@ describe.skipIf(!hasPostgresServer())('fault: PostgreSQL restarts while document
 
     const queue = new Queue('documents', { connection: { url: env.redisUrl }, prefix: env.prefix });
     try {
-      // A document reads ready as soon as its row says so; BullMQ records the job as completed a
-      // moment later, so the last job may still be active here: wait for it.
-      await expect
-        .poll(() => queue.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed'), {
-          timeout: 30_000,
-          interval: 250,
-        })
-        .toMatchObject({ completed: ids.length, failed: 0, waiting: 0, active: 0, delayed: 0 });
+      await expectAllJobsCompleted(queue, ids.length);
       // The jobs the outage interrupted were retried (attempts beyond the first, or a stalled
       // job taken over), not lost and not failed.
       const jobs = await queue.getJobs(['completed']);

@@ -9,6 +9,7 @@ import { query } from './support/db';
 import { makePdf } from './support/fixtures';
 import { getJson, upload, waitForStatus } from './support/http';
 import { createKey, makeEnv, startApi, startWorker, type Api, type Env, type Service } from './support/services';
+import { expectAllJobsCompleted } from './support/queue';
 
 /** A private redis-server (this suite restarts it), persisting with AOF like docker-compose's. */
 class OwnRedis {
@@ -115,14 +116,7 @@ describe('fault: Redis restarts while documents are being processed', () => {
 
     const queue = new Queue('documents', { connection: { url: redis.url }, prefix: env.prefix });
     try {
-      // A document reads ready as soon as its row says so; BullMQ records the job as completed a
-      // moment later (one more round trip), so the last job may still be active here: wait for it.
-      await expect
-        .poll(() => queue.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed'), {
-          timeout: 30_000,
-          interval: 250,
-        })
-        .toMatchObject({ completed: ids.length, failed: 0, waiting: 0, active: 0, delayed: 0 });
+      await expectAllJobsCompleted(queue, ids.length);
     } finally {
       await queue.close();
     }

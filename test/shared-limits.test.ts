@@ -1,56 +1,18 @@
 import IORedis from 'ioredis';
-import { request, type ClientRequest } from 'node:http';
+import type { ClientRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePdf } from './support/fixtures';
-import { auth, upload } from './support/http';
+import { auth, startSlowUpload, upload } from './support/http';
 import { createKey, makeEnv, startApi, type Api, type Env } from './support/services';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Requests still open (a failed assertion would leave them holding the API's shutdown). */
 const open: ClientRequest[] = [];
 
-/**
- * An upload whose body arrives slowly: the head of the multipart body and a first chunk now, the
- * rest when `finish` is called. Until then the API holds an upload slot for it.
- */
 function slowUpload(api: Api, key: string, pdf: Buffer, name: string) {
-  const boundary = `Slow${name}`;
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}.pdf"\r\n` +
-      'Content-Type: application/pdf\r\n\r\n',
-  );
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  const { port } = new URL(api.url);
-  const req: ClientRequest = request({
-    host: '127.0.0.1',
-    port,
-    method: 'POST',
-    path: '/v1/documents',
-    headers: {
-      ...auth(key),
-      'Content-Type': `multipart/form-data; boundary=${boundary}`,
-      'Content-Length': head.length + pdf.length + tail.length,
-    },
-  });
-  const answered = new Promise<{ status: number; body: string } | { error: string }>((resolve) => {
-    req.on('response', (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode!, body }));
-    });
-    req.on('error', (err) => resolve({ error: err.message }));
-  });
-  req.write(head);
-  req.write(pdf.subarray(0, 1024));
-  open.push(req);
-  return {
-    answered,
-    finish: () => {
-      req.write(pdf.subarray(1024));
-      req.end(tail);
-      return answered;
-    },
-  };
+  const up = startSlowUpload(api.url, key, pdf, name, 1024);
+  open.push(up.req);
+  return up;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { request, type ClientRequest } from 'node:http';
 import type { DocumentView } from '../../apps/shared/src/document-view';
 
 export type Doc = DocumentView;
@@ -66,4 +67,50 @@ export async function readSse(url: string, key: string, timeoutMs = 120_000): Pr
       const data = JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? '{}') as Record<string, unknown>;
       return { event, data };
     });
+}
+
+export type UploadAnswer = { status: number; body: string } | { error: string };
+
+/**
+ * A multipart upload whose body arrives slowly: the head and the first `firstBytes` of the file now,
+ * the rest when `finish` is called (until then the API is receiving it: it holds an upload slot,
+ * its staging file grows). `answered` settles with the response or the connection error.
+ */
+export function startSlowUpload(apiUrl: string, key: string, file: Buffer, name: string, firstBytes: number) {
+  const boundary = `Slow${name.replace(/[^A-Za-z0-9]/g, '')}`;
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}.pdf"\r\n` +
+      'Content-Type: application/pdf\r\n\r\n',
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const req: ClientRequest = request({
+    host: '127.0.0.1',
+    port: new URL(apiUrl).port,
+    method: 'POST',
+    path: '/v1/documents',
+    headers: {
+      ...auth(key),
+      'Content-Type': `multipart/form-data; boundary=${boundary}`,
+      'Content-Length': head.length + file.length + tail.length,
+    },
+  });
+  const answered = new Promise<UploadAnswer>((resolve) => {
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode!, body }));
+    });
+    req.on('error', (err) => resolve({ error: err.message }));
+  });
+  req.write(head);
+  req.write(file.subarray(0, firstBytes));
+  return {
+    req,
+    answered,
+    finish: () => {
+      req.write(file.subarray(firstBytes));
+      req.end(tail);
+      return answered;
+    },
+  };
 }

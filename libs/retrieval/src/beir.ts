@@ -9,7 +9,7 @@ import { Retriever, type RetrieverOptions } from './retriever';
 import { RETRIEVAL_MIGRATIONS } from './schema';
 import type { RetrievalRepository } from './repository';
 import { RetrievalStore, SqliteRetrievalRepository } from './store';
-import type { QueryEmbedder, SearchMode } from './types';
+import type { IndexDocumentInput, QueryEmbedder, SearchMode } from './types';
 
 export interface BeirDoc {
   id: string;
@@ -126,20 +126,29 @@ export function buildBeirIndex(
   const ids = new Map<number, string>();
   db.transaction(() => {
     col.corpus.forEach((d, i) => {
-      const text = texts[i]!;
-      const { passageIds } = store.indexDocument({
-        tenantId: TENANT,
-        documentId: d.id,
-        passages: [
-          { index: 0, start: 0, end: text.length, pageStart: 1, pageEnd: 1, text, sentenceStart: 0, sentenceEnd: 0 },
-        ],
-        sentences: [],
-        vectors: vectors && modelVersion ? { modelVersion, passages: [vectors[i]!] } : undefined,
-      });
+      const { passageIds } = store.indexDocument(beirDocument(d.id, texts[i]!, vectors?.[i], modelVersion));
       ids.set(passageIds[0]!, d.id);
     });
   })();
   return { repo: new SqliteRetrievalRepository(store), store, ids, close: () => db.close() };
+}
+
+/** One BEIR document as the index stores it: one passage (the title and text), no sentences. */
+function beirDocument(
+  documentId: string,
+  text: string,
+  vector: Float32Array | undefined,
+  modelVersion: string | null,
+): IndexDocumentInput {
+  return {
+    tenantId: TENANT,
+    documentId,
+    passages: [
+      { index: 0, start: 0, end: text.length, pageStart: 1, pageEnd: 1, text, sentenceStart: 0, sentenceEnd: 0 },
+    ],
+    sentences: [],
+    vectors: vector && modelVersion ? { modelVersion, passages: [vector] } : undefined,
+  };
 }
 
 /**
@@ -155,16 +164,7 @@ export async function indexBeirInto(
 ): Promise<Map<number, string>> {
   const ids = new Map<number, string>();
   for (const [i, d] of col.corpus.entries()) {
-    const text = texts[i]!;
-    const { passageIds } = await repo.indexDocument({
-      tenantId: TENANT,
-      documentId: d.id,
-      passages: [
-        { index: 0, start: 0, end: text.length, pageStart: 1, pageEnd: 1, text, sentenceStart: 0, sentenceEnd: 0 },
-      ],
-      sentences: [],
-      vectors: vectors && modelVersion ? { modelVersion, passages: [vectors[i]!] } : undefined,
-    });
+    const { passageIds } = await repo.indexDocument(beirDocument(d.id, texts[i]!, vectors?.[i], modelVersion));
     ids.set(passageIds[0]!, d.id);
   }
   return ids;

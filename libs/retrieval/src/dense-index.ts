@@ -1,5 +1,6 @@
 import { AnnPartitions, annConfigFromEnv, type AnnConfig, type AnnRowSource } from './ann';
 import type { RetrievalRepository, VectorPrecision, VectorRow, VectorSink } from './repository';
+import { pushTopK, sortedTopK } from './top-k';
 import type { ScoredId, SearchFilter, UnitKind } from './types';
 
 /** Tombstoned rows carry this tenant code, which no filter ever has, so every scan skips them. */
@@ -349,43 +350,15 @@ export class DenseIndex implements VectorSink {
     const approx = this.ann ? this.annSearch(q, filter.tenantId, allowed, k) : null;
     if (approx) return approx;
     const scores = this.scan(q, allowed.tenant, allowed.mask);
-    // Bounded min-heap of the k best (score, row).
     const hs = new Float64Array(k);
     const hr = new Int32Array(k);
     let size = 0;
     for (let row = 0; row < this.n; row++) {
       const s = scores[row]!;
       if (s !== s) continue; // NaN: outside the filter
-      if (size < k) {
-        let i = size++;
-        while (i > 0) {
-          const p = (i - 1) >> 1;
-          if (hs[p]! <= s) break;
-          hs[i] = hs[p]!;
-          hr[i] = hr[p]!;
-          i = p;
-        }
-        hs[i] = s;
-        hr[i] = row;
-      } else if (s > hs[0]!) {
-        let i = 0;
-        for (;;) {
-          const l = 2 * i + 1;
-          if (l >= k) break;
-          const r = l + 1;
-          const c = r < k && hs[r]! < hs[l]! ? r : l;
-          if (hs[c]! >= s) break;
-          hs[i] = hs[c]!;
-          hr[i] = hr[c]!;
-          i = c;
-        }
-        hs[i] = s;
-        hr[i] = row;
-      }
+      size = pushTopK(hs, hr, size, s, row);
     }
-    const out: ScoredId[] = [];
-    for (let i = 0; i < size; i++) out.push({ id: this.unitIds[hr[i]!]!, score: hs[i]! });
-    return out.sort((a, b) => b.score - a.score || a.id - b.id);
+    return sortedTopK(hs, hr, size, (row) => this.unitIds[row]!);
   }
 
   /**

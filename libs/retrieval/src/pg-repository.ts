@@ -1,20 +1,12 @@
-import type { StructureRole } from '@elegans/ingest';
 import { inTransaction, pgText, type PgClient, type PgMigrationSet, type PgPool } from '@elegans/storage';
 import { PG_LEXICAL_MIGRATIONS, PgLexicalIndex, type Stemmer } from './pg-lexical';
 import { quantizeInt8 } from './quantize';
 import type { RetrievalRepository, VectorPrecision, VectorSink } from './repository';
 import { scopeTokens } from './scope';
+import { toPassage, toSentence, type PassageRow, type SentenceRow } from './unit-rows';
 import { ftsSnippet } from './snippet';
 import { MAX_DOCUMENT_FILTER } from './store';
-import type {
-  IndexDocumentInput,
-  ScoredId,
-  SearchFilter,
-  SentenceBoundary,
-  StoredPassage,
-  StoredSentence,
-  UnitKind,
-} from './types';
+import type { IndexDocumentInput, ScoredId, SearchFilter, StoredPassage, StoredSentence, UnitKind } from './types';
 
 /**
  * Held from a retrieval write's change-log insert to its commit (transaction-level advisory lock),
@@ -218,75 +210,6 @@ const VECTOR_PAGE = 5000;
 const MAX_INCREMENTAL_DOCUMENTS = 2000;
 /** Every this many change numbers, a write prunes the change log of entries older than the retention. */
 const PRUNE_EVERY = 1000;
-
-interface PassageRow {
-  id: string;
-  tenant_id: string;
-  collection: string | null;
-  document_id: string;
-  idx: number;
-  start: number;
-  end: number;
-  page_start: number;
-  page_end: number;
-  sentence_start: number;
-  sentence_end: number;
-  text: string;
-  role: string | null;
-}
-
-interface SentenceRow {
-  id: string;
-  tenant_id: string;
-  collection: string | null;
-  document_id: string;
-  idx: number;
-  start: number;
-  end: number;
-  page: number;
-  section: number;
-  boundary: string;
-  text: string;
-  role: string | null;
-}
-
-const roleOf = (r: { role: string | null }): { role?: StructureRole } =>
-  r.role ? { role: r.role as StructureRole } : {};
-
-function toPassage(r: PassageRow): StoredPassage {
-  return {
-    id: Number(r.id),
-    tenantId: r.tenant_id,
-    collection: r.collection,
-    documentId: r.document_id,
-    index: r.idx,
-    start: r.start,
-    end: r.end,
-    pageStart: r.page_start,
-    pageEnd: r.page_end,
-    sentenceStart: r.sentence_start,
-    sentenceEnd: r.sentence_end,
-    text: r.text,
-    ...roleOf(r),
-  };
-}
-
-function toSentence(r: SentenceRow): StoredSentence {
-  return {
-    id: Number(r.id),
-    tenantId: r.tenant_id,
-    collection: r.collection,
-    documentId: r.document_id,
-    index: r.idx,
-    start: r.start,
-    end: r.end,
-    page: r.page,
-    section: r.section,
-    boundary: (['sentence', 'paragraph', 'page'].includes(r.boundary) ? r.boundary : 'sentence') as SentenceBoundary,
-    text: r.text,
-    ...roleOf(r),
-  };
-}
 
 const bytesOf = (a: Float32Array | Int8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 

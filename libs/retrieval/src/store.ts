@@ -1,18 +1,10 @@
-import type { StructureRole } from '@elegans/ingest';
 import type { Database, Statement } from 'better-sqlite3';
 import { toFtsQuery } from './fts-query';
 import { quantizeInt8 } from './quantize';
 import type { RetrievalRepository, VectorPrecision, VectorSink } from './repository';
 import { scopeQuery, scopeTokens } from './scope';
-import type {
-  IndexDocumentInput,
-  ScoredId,
-  SearchFilter,
-  SentenceBoundary,
-  StoredPassage,
-  StoredSentence,
-  UnitKind,
-} from './types';
+import { toPassage, toSentence, type PassageRow, type SentenceRow } from './unit-rows';
+import type { IndexDocumentInput, ScoredId, SearchFilter, StoredPassage, StoredSentence, UnitKind } from './types';
 
 const TABLE: Record<UnitKind, { units: string; fts: string }> = {
   passage: { units: 'rt_passages', fts: 'rt_passages_fts' },
@@ -21,77 +13,6 @@ const TABLE: Record<UnitKind, { units: string; fts: string }> = {
 
 /** SQLite caps bound parameters; document-id filters longer than this are refused upstream. */
 export const MAX_DOCUMENT_FILTER = 500;
-
-interface PassageRow {
-  id: number;
-  tenant_id: string;
-  collection: string | null;
-  document_id: string;
-  idx: number;
-  start: number;
-  end: number;
-  page_start: number;
-  page_end: number;
-  sentence_start: number;
-  sentence_end: number;
-  text: string;
-  role: string | null;
-}
-
-interface SentenceRow {
-  id: number;
-  tenant_id: string;
-  collection: string | null;
-  document_id: string;
-  idx: number;
-  start: number;
-  end: number;
-  page: number;
-  section: number;
-  boundary: string;
-  text: string;
-  role: string | null;
-}
-
-/** The stored role (written from libs/ingest's roles only), or nothing: NULL (indexed before roles) reads as body. */
-function roleOf(r: { role: string | null }): { role?: StructureRole } {
-  return r.role ? { role: r.role as StructureRole } : {};
-}
-
-function toPassage(r: PassageRow): StoredPassage {
-  return {
-    id: r.id,
-    tenantId: r.tenant_id,
-    collection: r.collection,
-    documentId: r.document_id,
-    index: r.idx,
-    start: r.start,
-    end: r.end,
-    pageStart: r.page_start,
-    pageEnd: r.page_end,
-    sentenceStart: r.sentence_start,
-    sentenceEnd: r.sentence_end,
-    text: r.text,
-    ...roleOf(r),
-  };
-}
-
-function toSentence(r: SentenceRow): StoredSentence {
-  return {
-    id: r.id,
-    tenantId: r.tenant_id,
-    collection: r.collection,
-    documentId: r.document_id,
-    index: r.idx,
-    start: r.start,
-    end: r.end,
-    page: r.page,
-    section: r.section,
-    boundary: (['sentence', 'paragraph', 'page'].includes(r.boundary) ? r.boundary : 'sentence') as SentenceBoundary,
-    text: r.text,
-    ...roleOf(r),
-  };
-}
 
 /**
  * All SQLite side effects of retrieval: writing units and vectors, BM25 search through FTS5,
@@ -320,7 +241,7 @@ export class RetrievalStore {
   }
 
   /** Rows by id, in chunks of 500 ids (SQLite's bound-parameter limit). */
-  private rowsById<R extends { id: number }, T>(
+  private rowsById<R extends { id: number | string }, T>(
     table: 'rt_passages' | 'rt_sentences',
     ids: number[],
     map: (row: R) => T,
@@ -331,7 +252,7 @@ export class RetrievalStore {
       const rows = this.db
         .prepare(`SELECT * FROM ${table} WHERE id IN (${chunk.map(() => '?').join(',')})`)
         .all(...chunk) as R[];
-      for (const r of rows) out.set(r.id, map(r));
+      for (const r of rows) out.set(Number(r.id), map(r));
     }
     return out;
   }

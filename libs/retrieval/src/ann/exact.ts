@@ -1,8 +1,9 @@
+import { pushTopK, sortedTopK } from '../top-k';
 import type { ScoredId } from '../types';
 
 /**
  * Exact top-k by inner product over a row-major matrix (`n` rows of `dim`), the same loop as
- * DenseIndex's scan (four partial sums, bounded min-heap). Rows for which `allow` is false are
+ * DenseIndex's scan (four partial sums, the shared bounded min-heap of top-k.ts). Rows for which `allow` is false are
  * skipped. The ground truth for recall, and the baseline the benchmark times.
  */
 export function exactTopK(
@@ -34,36 +35,9 @@ export function exactTopK(
     }
     for (; j < dim; j++) s0 += q[j]! * matrix[off + j]!;
     const s = s0 + s1 + s2 + s3;
-    if (size < k) {
-      let i = size++;
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        if (hs[p]! <= s) break;
-        hs[i] = hs[p]!;
-        hr[i] = hr[p]!;
-        i = p;
-      }
-      hs[i] = s;
-      hr[i] = row;
-    } else if (s > hs[0]!) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= k) break;
-        const r = l + 1;
-        const c = r < k && hs[r]! < hs[l]! ? r : l;
-        if (hs[c]! >= s) break;
-        hs[i] = hs[c]!;
-        hr[i] = hr[c]!;
-        i = c;
-      }
-      hs[i] = s;
-      hr[i] = row;
-    }
+    size = pushTopK(hs, hr, size, s, row);
   }
-  const out: ScoredId[] = [];
-  for (let i = 0; i < size; i++) out.push({ id: ids ? ids[hr[i]!]! : hr[i]!, score: hs[i]! });
-  return out.sort((a, b) => b.score - a.score || a.id - b.id);
+  return sortedTopK(hs, hr, size, (row) => (ids ? ids[row]! : row));
 }
 
 /** |approx ∩ exact| / |exact| over the top k of each (recall@k against the exact scan). */
